@@ -1,0 +1,43 @@
+// swift-tools-version:5.9
+import PackageDescription
+
+// The dependency graph is the architecture:
+//   CBLAS → TensorKit → { Reference, GradCheck, WorkerKit } → Grading → grader
+// Exercises and Solutions import TensorKit (and GradCheck) only. The grader does NOT depend on Exercises at
+// build time: it compiles a submission's files itself, in a sandbox, against a prebuilt copy of TensorKit,
+// GradCheck and WorkerKit, so a broken exercise can never stop the grader from running.
+let package = Package(
+    name: "TrainingGrader",
+    products: [
+        .executable(name: "grader", targets: ["grader"]),
+        .library(name: "TensorKit", targets: ["TensorKit"]),
+        .library(name: "GradCheck", targets: ["GradCheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "TensorKit", dependencies: ["CBLAS"]),
+        .target(name: "Reference", dependencies: ["TensorKit"]),
+        .target(name: "GradCheck", dependencies: ["TensorKit"]),
+        .target(name: "WorkerKit", dependencies: ["TensorKit"]),
+        .target(name: "Grading", dependencies: ["TensorKit", "Reference", "GradCheck", "WorkerKit"]),
+        .executableTarget(
+            name: "grader",
+            dependencies: ["Grading", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "Exercises", dependencies: ["TensorKit", "GradCheck"], path: "Exercises"),
+        .target(name: "Solutions", dependencies: ["TensorKit", "GradCheck"], path: "Solutions"),
+        .testTarget(name: "TensorKitTests", dependencies: ["TensorKit"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Reference", "GradCheck", "TensorKit"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TensorKit"]),
+        .testTarget(name: "SolutionsTests", dependencies: ["Solutions", "Reference", "TensorKit"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "Reference", "TensorKit"]),
+    ]
+)
