@@ -1,0 +1,161 @@
+import TensorKit
+
+// 2-D convolution as every deep-learning framework defines it: cross-correlation (the kernel is NOT flipped),
+// NCHW layout, zero padding on all four sides.
+//
+//   out[n, f, i, j] = bias[f] + Σ_{c, kh, kw} weight[f, c, kh, kw] · x[n, c, i·s − p + kh, j·s − p + kw]
+//
+// Backward, with G = ∂L/∂out:
+//   ∂L/∂bias[f]           = Σ_{n, i, j} G[n, f, i, j]
+//   ∂L/∂weight[f, c, kh, kw] = Σ_{n, i, j} G[n, f, i, j] · x[n, c, i·s − p + kh, j·s − p + kw]
+//   ∂L/∂x[n, c, h, w]     = Σ over every (f, i, j, kh, kw) that read pixel (h, w) of G[n, f, i, j] · weight[f, c, kh, kw]
+//
+// The fast path lowers each image to a column matrix (im2col) so that all three become matrix products on
+// OpenBLAS; the direct path spells out the sums above and is what the tests hold the fast path against.
+
+/// Convolution forward by im2col + GEMM: per image, `out[F, Hout·Wout] = W[F, C·KH·KW] · columns + bias`.
+///
+/// - Returns: [N, F, ⌊(H + 2p − KH)/s⌋ + 1, ⌊(W + 2p − KW)/s⌋ + 1].
+public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int) -> Tensor {
+    let g = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: stride, padding: padding)
+    precondition(bias.shape == [g.filters], "conv2d: the bias must be [\(g.filters)]; got \(Tensor.describe(shape: bias.shape)).")
+    var output = Tensor(zeros: g.outputShape)
+    guard output.count > 0 else { return output }
+    let (area, patch) = (g.outputArea, g.patchSize)
+    let columns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
+    defer { columns.deallocate() }
+    input.scalars.withUnsafeBufferPointer { x in
+        weight.scalars.withUnsafeBufferPointer { w in
+            bias.scalars.withUnsafeBufferPointer { b in
+                output.scalars.withUnsafeMutableBufferPointer { y in
+                    for n in 0..<g.batch {
+                        im2col(x.baseAddress! + n * g.imageSize, g, into: columns)
+                        let out = y.baseAddress! + n * g.filters * area
+                        Tensor.gemm(transposeA: false, transposeB: false, m: g.filters, n: area, k: patch,
+                                    alpha: 1, a: w.baseAddress!, lda: patch, b: columns, ldb: area,
+                                    beta: 0, c: out, ldc: area)
+                        for f in 0..<g.filters {
+                            let plane = out + f * area
+                            let value = b[f]
+                            for j in 0..<area { plane[j] += value }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return output
+}
+
+/// Convolution backward by im2col/col2im + GEMM. Per image, with Gₙ = gradOutput[n] as [F, Hout·Wout]:
+/// `dW += Gₙ · columnsₙᵀ`, `dColumns = Wᵀ · Gₙ` folded back by col2im, `dBias += row sums of Gₙ`.
+public func conv2dBackward(input: Tensor, weight: Tensor, gradOutput: Tensor, stride: Int,
+                           padding: Int) -> (input: Tensor, weight: Tensor, bias: Tensor) {
+    let g = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: stride, padding: padding)
+    precondition(gradOutput.shape == g.outputShape,
+                 "conv2dBackward: gradOutput must be \(Tensor.describe(shape: g.outputShape)); got \(Tensor.describe(shape: gradOutput.shape)).")
+    var gradInput = Tensor(zeros: input.shape)
+    var gradWeight = Tensor(zeros: weight.shape)
+    var gradBias = Tensor(zeros: [g.filters])
+    let (area, patch) = (g.outputArea, g.patchSize)
+    guard g.batch > 0, area > 0, patch > 0, g.filters > 0 else { return (gradInput, gradWeight, gradBias) }
+    let columns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
+    let gradColumns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
+    defer { columns.deallocate(); gradColumns.deallocate() }
+    input.scalars.withUnsafeBufferPointer { x in
+        weight.scalars.withUnsafeBufferPointer { w in
+            gradOutput.scalars.withUnsafeBufferPointer { gy in
+                gradInput.scalars.withUnsafeMutableBufferPointer { dx in
+                    gradWeight.scalars.withUnsafeMutableBufferPointer { dw in
+                        gradBias.scalars.withUnsafeMutableBufferPointer { db in
+                            for n in 0..<g.batch {
+                                let upstream = gy.baseAddress! + n * g.filters * area
+                                im2col(x.baseAddress! + n * g.imageSize, g, into: columns)
+                                Tensor.gemm(transposeA: false, transposeB: true, m: g.filters, n: patch, k: area,
+                                            alpha: 1, a: upstream, lda: area, b: columns, ldb: area,
+                                            beta: 1, c: dw.baseAddress!, ldc: patch)
+                                Tensor.gemm(transposeA: true, transposeB: false, m: patch, n: area, k: g.filters,
+                                            alpha: 1, a: w.baseAddress!, lda: patch, b: upstream, ldb: area,
+                                            beta: 0, c: gradColumns, ldc: area)
+                                col2im(gradColumns, g, addingInto: dx.baseAddress! + n * g.imageSize)
+                                for f in 0..<g.filters {
+                                    let plane = upstream + f * area
+                                    var total = 0.0
+                                    for j in 0..<area { total += plane[j] }
+                                    db[f] += total
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (gradInput, gradWeight, gradBias)
+}
+
+/// Convolution forward as the plain seven nested loops of the definition: slow, obviously right.
+public func conv2dForwardDirect(input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int) -> Tensor {
+    let g = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: stride, padding: padding)
+    precondition(bias.shape == [g.filters], "conv2d: the bias must be [\(g.filters)]; got \(Tensor.describe(shape: bias.shape)).")
+    var output = Tensor(zeros: g.outputShape)
+    for n in 0..<g.batch {
+        for f in 0..<g.filters {
+            for i in 0..<g.outputHeight {
+                for j in 0..<g.outputWidth {
+                    var total = bias.scalars[f]
+                    forEachTap(g, n: n, f: f, i: i, j: j) { inputIndex, weightIndex in
+                        total += weight.scalars[weightIndex] * input.scalars[inputIndex]
+                    }
+                    output.scalars[((n * g.filters + f) * g.outputHeight + i) * g.outputWidth + j] = total
+                }
+            }
+        }
+    }
+    return output
+}
+
+/// Convolution backward as plain loops: every tap (input pixel × weight) that fed an output receives that
+/// output's upstream gradient times its partner.
+public func conv2dBackwardDirect(input: Tensor, weight: Tensor, gradOutput: Tensor, stride: Int,
+                                 padding: Int) -> (input: Tensor, weight: Tensor, bias: Tensor) {
+    let g = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: stride, padding: padding)
+    precondition(gradOutput.shape == g.outputShape,
+                 "conv2dBackward: gradOutput must be \(Tensor.describe(shape: g.outputShape)); got \(Tensor.describe(shape: gradOutput.shape)).")
+    var gradInput = Tensor(zeros: input.shape)
+    var gradWeight = Tensor(zeros: weight.shape)
+    var gradBias = Tensor(zeros: [g.filters])
+    for n in 0..<g.batch {
+        for f in 0..<g.filters {
+            for i in 0..<g.outputHeight {
+                for j in 0..<g.outputWidth {
+                    let upstream = gradOutput.scalars[((n * g.filters + f) * g.outputHeight + i) * g.outputWidth + j]
+                    gradBias.scalars[f] += upstream
+                    forEachTap(g, n: n, f: f, i: i, j: j) { inputIndex, weightIndex in
+                        gradWeight.scalars[weightIndex] += upstream * input.scalars[inputIndex]
+                        gradInput.scalars[inputIndex] += upstream * weight.scalars[weightIndex]
+                    }
+                }
+            }
+        }
+    }
+    return (gradInput, gradWeight, gradBias)
+}
+
+/// Calls `body(inputFlatIndex, weightFlatIndex)` for every kernel tap of output (n, f, i, j) that lands inside
+/// the image (taps on the zero padding contribute nothing and are skipped).
+@inline(__always)
+private func forEachTap(_ g: Conv2DGeometry, n: Int, f: Int, i: Int, j: Int, _ body: (Int, Int) -> Void) {
+    for c in 0..<g.channels {
+        for kh in 0..<g.kernelHeight {
+            let h = i * g.stride - g.padding + kh
+            guard h >= 0 && h < g.height else { continue }
+            for kw in 0..<g.kernelWidth {
+                let w = j * g.stride - g.padding + kw
+                guard w >= 0 && w < g.width else { continue }
+                body(((n * g.channels + c) * g.height + h) * g.width + w,
+                     ((f * g.channels + c) * g.kernelHeight + kh) * g.kernelWidth + kw)
+            }
+        }
+    }
+}
