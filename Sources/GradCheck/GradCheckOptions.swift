@@ -2,7 +2,7 @@
 public enum GradCheckMode: Codable, Sendable, Equatable {
     /// Every element: two forward evaluations per element, the definitive check.
     case full
-    /// `count` distinct elements drawn without replacement from the options' seed (every element when the tensor
+    /// `count` (at least 1) distinct elements drawn without replacement from the options' seed (every element when the tensor
     /// has `count` or fewer). A bug that touches most elements — a missing factor, a wrong reduction — is caught
     /// at a fraction of the cost; a bug confined to one element may be missed.
     case sparse(count: Int)

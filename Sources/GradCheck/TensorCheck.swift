@@ -93,7 +93,10 @@ public struct TensorCheck: Codable, Sendable, Equatable {
             sentences.append("\(label) agrees along \(count(directionsChecked, "random direction")): the largest "
                 + "directional error is \(format(direction.absoluteError)) (allowed \(format(direction.allowedError))).")
         } else if let worst {
-            sentences.append("\(label) agrees: \(count(checkedCount, "element")) checked, largest absolute error "
+            let total = shape.reduce(1, *)
+            let checked = checkedCount + skippedCount < total
+                ? "\(checkedCount) of \(count(total, "element"))" : count(checkedCount, "element")
+            sentences.append("\(label) agrees: \(checked) checked, largest absolute error "
                 + "\(format(worst.absoluteError)) at index \(format(worst.index)), largest relative error "
                 + "\(format(worst.relativeError)).")
         } else if skippedCount == 0 {

@@ -44,6 +44,7 @@ final class CorrectLayerTests: XCTestCase {
                                 options: GradCheckOptions(mode: .sparse(count: 5), seed: 3))
         XCTAssertTrue(sparse.passed, sparse.message)
         XCTAssertEqual(sparse.checks.map(\.checkedCount), [5, 5, 4, 5, 2])
+        XCTAssertTrue(sparse.message.contains("input (shape [4, 3]) agrees: 5 of 12 elements checked"), sparse.message)
 
         let fast = checkLayer(TwoLayerNetwork(seed: 5), input: input,
                               options: GradCheckOptions(mode: .fast(directions: 3), seed: 3))
