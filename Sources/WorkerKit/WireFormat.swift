@@ -1,0 +1,170 @@
+import TensorKit
+
+/// The binary framing between grader and worker: exact (raw IEEE-754 bits, no decimal round trip) and cheap.
+///
+/// A frame is a little-endian `UInt32` payload length followed by the payload. A call's payload is the function
+/// name (UInt32 length + UTF-8), then tensors, numbers and integers; a reply's payload is a status byte (0 = ok)
+/// followed by the same three lists. A tensor is its rank (UInt32), its extents (Int64 each), its scalar count
+/// (Int64) and the scalars (Float64 bits each). Decoding never trusts a length: every count is checked against
+/// what remains, so a corrupted frame is an error, not a crash or a huge allocation.
+public enum WireFormat {
+    public static let maximumFrameBytes = 1 << 30
+
+    public enum DecodingError: Error, CustomStringConvertible, Equatable {
+        case truncated(needed: Int, available: Int)
+        case invalid(String)
+        public var description: String {
+            switch self {
+            case let .truncated(needed, available):
+                return "The message was cut short: \(needed) more bytes were needed but only \(available) remained."
+            case let .invalid(reason): return "The message was malformed: \(reason)."
+            }
+        }
+    }
+
+    // MARK: Encoding
+
+    public static func encode(_ call: WorkerCall) -> [UInt8] {
+        var writer = Writer()
+        writer.string(call.function)
+        writer.lists(call.tensors, call.numbers, call.integers)
+        return writer.framed()
+    }
+
+    public static func encode(_ reply: WorkerReply) -> [UInt8] {
+        var writer = Writer()
+        writer.byte(0)
+        writer.lists(reply.tensors, reply.numbers, reply.integers)
+        return writer.framed()
+    }
+
+    // MARK: Decoding (payload without the 4-byte length)
+
+    public static func decodeCall(_ payload: [UInt8]) throws -> WorkerCall {
+        var reader = Reader(bytes: payload)
+        let function = try reader.string()
+        let (tensors, numbers, integers) = try reader.lists()
+        try reader.finish()
+        return WorkerCall(function: function, tensors: tensors, numbers: numbers, integers: integers)
+    }
+
+    public static func decodeReply(_ payload: [UInt8]) throws -> WorkerReply {
+        var reader = Reader(bytes: payload)
+        let status = try reader.byte()
+        guard status == 0 else { throw DecodingError.invalid("unknown reply status \(status)") }
+        let (tensors, numbers, integers) = try reader.lists()
+        try reader.finish()
+        return WorkerReply(tensors: tensors, numbers: numbers, integers: integers)
+    }
+
+    /// The payload length announced by a 4-byte frame header.
+    public static func frameLength(_ header: [UInt8]) throws -> Int {
+        guard header.count == 4 else { throw DecodingError.truncated(needed: 4, available: header.count) }
+        let length = Int(header[0]) | Int(header[1]) << 8 | Int(header[2]) << 16 | Int(header[3]) << 24
+        guard length <= maximumFrameBytes else { throw DecodingError.invalid("a frame of \(length) bytes is too large") }
+        return length
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+        mutating func byte(_ value: UInt8) { bytes.append(value) }
+        mutating func uint32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        mutating func int64(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        mutating func double(_ value: Double) { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        mutating func string(_ value: String) {
+            let utf8 = Array(value.utf8)
+            uint32(UInt32(utf8.count)); bytes.append(contentsOf: utf8)
+        }
+        mutating func lists(_ tensors: [Tensor], _ numbers: [Double], _ integers: [Int]) {
+            uint32(UInt32(tensors.count))
+            for tensor in tensors {
+                uint32(UInt32(tensor.shape.count))
+                for extent in tensor.shape { int64(Int64(extent)) }
+                int64(Int64(tensor.scalars.count))
+                bytes.reserveCapacity(bytes.count + 8 * tensor.scalars.count)
+                for value in tensor.scalars { double(value) }
+            }
+            uint32(UInt32(numbers.count)); for value in numbers { double(value) }
+            uint32(UInt32(integers.count)); for value in integers { int64(Int64(value)) }
+        }
+        func framed() -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 4)
+            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: bytes)
+            return out
+        }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+        var remaining: Int { bytes.count - offset }
+
+        mutating func need(_ count: Int) throws {
+            guard count >= 0, count <= remaining else { throw DecodingError.truncated(needed: count, available: remaining) }
+        }
+        mutating func byte() throws -> UInt8 { try need(1); defer { offset += 1 }; return bytes[offset] }
+        mutating func uint64() throws -> UInt64 {
+            try need(8)
+            var value: UInt64 = 0
+            for k in 0..<8 { value |= UInt64(bytes[offset + k]) << (8 * UInt64(k)) }
+            offset += 8
+            return value
+        }
+        mutating func uint32() throws -> Int {
+            try need(4)
+            var value = 0
+            for k in 0..<4 { value |= Int(bytes[offset + k]) << (8 * k) }
+            offset += 4
+            return value
+        }
+        mutating func count(elementSize: Int) throws -> Int {
+            let n = try uint32()
+            guard n * elementSize <= remaining else { throw DecodingError.truncated(needed: n * elementSize, available: remaining) }
+            return n
+        }
+        mutating func string() throws -> String {
+            let n = try count(elementSize: 1)
+            defer { offset += n }
+            guard let s = String(validating: bytes[offset..<(offset + n)], as: UTF8.self) else {
+                throw DecodingError.invalid("a name was not UTF-8")
+            }
+            return s
+        }
+        mutating func lists() throws -> ([Tensor], [Double], [Int]) {
+            let tensorCount = try count(elementSize: 12)
+            var tensors: [Tensor] = []
+            for _ in 0..<tensorCount {
+                let rank = try count(elementSize: 8)
+                var shape: [Int] = []
+                for _ in 0..<rank {
+                    let extent = Int(Int64(bitPattern: try uint64()))
+                    guard extent >= 0, extent <= 1 << 31 else { throw DecodingError.invalid("a tensor extent of \(extent)") }
+                    shape.append(extent)
+                }
+                let scalarCount = Int(Int64(bitPattern: try uint64()))
+                guard scalarCount >= 0, scalarCount <= remaining / 8 else {
+                    throw DecodingError.truncated(needed: scalarCount * 8, available: remaining)
+                }
+                var scalars = [Double](repeating: 0, count: scalarCount)
+                for i in 0..<scalarCount { scalars[i] = Double(bitPattern: try uint64()) }
+                // Keep the student's (possibly inconsistent) shape: the judge reports the disagreement.
+                var tensor = Tensor(zeros: [0])
+                tensor.shape = shape
+                tensor.scalars = scalars
+                tensors.append(tensor)
+            }
+            let numberCount = try count(elementSize: 8)
+            var numbers: [Double] = []
+            for _ in 0..<numberCount { numbers.append(Double(bitPattern: try uint64())) }
+            let integerCount = try count(elementSize: 8)
+            var integers: [Int] = []
+            for _ in 0..<integerCount { integers.append(Int(Int64(bitPattern: try uint64()))) }
+            return (tensors, numbers, integers)
+        }
+        func finish() throws {
+            guard remaining == 0 else { throw DecodingError.invalid("\(remaining) unexpected trailing bytes") }
+        }
+    }
+}
