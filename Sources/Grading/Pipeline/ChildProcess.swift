@@ -1,0 +1,244 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A child process started with `posix_spawn`, with the three channels the grader needs:
+/// its standard input (requests), file descriptor 3 (replies, read only by the grader) and its standard output
+/// and error merged into one captured stream.
+///
+/// The child leads its own process group, so `kill()` reaches everything it started that did not escape the group
+/// (inside bubblewrap, the PID namespace guarantees the rest: when its init dies, every process in it dies).
+final class ChildProcess {
+    let pid: pid_t
+    private(set) var stdinFD: Int32
+    let replyFD: Int32
+    let outputFD: Int32
+    private var reaped: Int32?
+
+    /// What the captured output stream holds so far (capped) and how many bytes were dropped past the cap.
+    private(set) var output = [UInt8]()
+    private(set) var droppedOutputBytes = 0
+    let outputCap: Int
+    private(set) var outputClosed = false
+
+    enum SpawnError: Error, CustomStringConvertible {
+        case failed(program: String, errno: Int32)
+        var description: String {
+            switch self {
+            case let .failed(program, code):
+                return "Could not start \(program): \(String(cString: strerror(code)))."
+            }
+        }
+    }
+
+    /// Held while pipes are created and while spawning, so no child inherits another job's pipe ends in the window
+    /// between `pipe()` and `fcntl(FD_CLOEXEC)`.
+    static let spawnLock = NSLock()
+
+    init(arguments: [String], environment: [String: String]? = nil, outputCap: Int) throws {
+        precondition(!arguments.isEmpty)
+        self.outputCap = outputCap
+        func makePipe() -> (read: Int32, write: Int32) {
+            var fds: [Int32] = [0, 0]
+            // Close-on-exec at once, so a concurrent spawn on another job never inherits this pipe.
+            ChildProcess.spawnLock.lock()
+            _ = pipe(&fds)
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            ChildProcess.spawnLock.unlock()
+            return (fds[0], fds[1])
+        }
+        let input = makePipe(), reply = makePipe(), output = makePipe()
+
+        #if canImport(Glibc)
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #else
+        var actions: posix_spawn_file_actions_t? = nil
+        var attributes: posix_spawnattr_t? = nil
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawn_file_actions_destroy(&actions); posix_spawnattr_destroy(&attributes) }
+        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, output.write, 2)
+        posix_spawn_file_actions_adddup2(&actions, reply.write, 3)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setsigmask(&attributes, &signals)
+
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = env.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var child: pid_t = 0
+        let program = arguments[0]
+        ChildProcess.spawnLock.lock()
+        defer { ChildProcess.spawnLock.unlock() }
+        let status: Int32 = program.contains("/")
+            ? posix_spawn(&child, program, &actions, &attributes, argv, envp)
+            : posix_spawnp(&child, program, &actions, &attributes, argv, envp)
+        close(input.read); close(reply.write); close(output.write)
+        guard status == 0 else {
+            close(input.write); close(reply.read); close(output.read)
+            throw SpawnError.failed(program: program, errno: status)
+        }
+        pid = child
+        stdinFD = input.write
+        replyFD = reply.read
+        outputFD = output.read
+        _ = fcntl(outputFD, F_SETFL, fcntl(outputFD, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(replyFD, F_SETFL, fcntl(replyFD, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        kill()
+        _ = waitForExit()
+        if stdinFD >= 0 { close(stdinFD) }
+        close(replyFD)
+        close(outputFD)
+    }
+
+    /// Writes all of `bytes` to the child's standard input. Returns false if the child has closed it.
+    func send(_ bytes: [UInt8]) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(stdinFD, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+
+    func closeInput() {
+        if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
+    }
+
+    /// Waits until `replyBytes` are available on the reply channel, draining the output stream meanwhile.
+    /// Returns the bytes, or nil if the deadline passed or the channel closed first.
+    func readReply(count: Int, deadline: Date, into buffer: inout [UInt8]) -> Bool {
+        while buffer.count < count {
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { return false }
+            var fds = [pollfd(fd: replyFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: outputClosed ? -1 : outputFD, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, Int32(Swift.min(remaining * 1000, 1000)) + 1)
+            if ready < 0 { if errno == EINTR { continue }; return false }
+            if fds[1].revents != 0 { drainOutput() }
+            if fds[0].revents != 0 {
+                var chunk = [UInt8](repeating: 0, count: Swift.max(4096, count - buffer.count))
+                let n = chunk.withUnsafeMutableBytes { read(replyFD, $0.baseAddress!, $0.count) }
+                if n > 0 { buffer.append(contentsOf: chunk[0..<n]) }
+                else if n == 0 { return false }
+                else if errno != EAGAIN && errno != EINTR { return false }
+            }
+        }
+        return true
+    }
+
+    /// Reads whatever output is available without blocking, keeping at most `outputCap` bytes.
+    func drainOutput() {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(outputFD, $0.baseAddress!, $0.count) }
+            if n > 0 {
+                let keep = Swift.max(0, Swift.min(n, outputCap - output.count))
+                output.append(contentsOf: chunk[0..<keep])
+                droppedOutputBytes += n - keep
+            } else {
+                if n == 0 { outputClosed = true }
+                return
+            }
+        }
+    }
+
+    /// Drains output until the stream closes or the deadline passes (used after the child exits or is killed).
+    func drainOutputUntilClosed(deadline: Date) {
+        while !outputClosed && deadline.timeIntervalSinceNow > 0 {
+            var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 1, 50)
+            if ready > 0 { drainOutput() } else if ready == 0 { if reaped != nil { return } }
+        }
+    }
+
+    /// Kills the child's whole process group with SIGKILL (no chance to ignore it).
+    func kill() {
+        guard reaped == nil else { return }
+        _ = Glibc_kill(-pid, SIGKILL)
+        _ = Glibc_kill(pid, SIGKILL)
+    }
+
+    /// The raw wait status once the child has exited, waiting for it if `block`.
+    func waitForExit(block: Bool = true) -> Int32? {
+        if let reaped { return reaped }
+        var status: Int32 = 0
+        while true {
+            let r = waitpid(pid, &status, block ? 0 : WNOHANG)
+            if r == pid { reaped = status; return status }
+            if r == 0 { return nil }
+            if r < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    /// Waits for exit until `deadline`; kills the child if it is still running then.
+    func waitForExit(deadline: Date) -> (status: Int32, killed: Bool) {
+        while deadline.timeIntervalSinceNow > 0 {
+            if let status = waitForExit(block: false) { return (status, false) }
+            if !outputClosed { drainOutputUntilClosedStep() } else { usleep(2000) }
+        }
+        kill()
+        return (waitForExit() ?? 0, true)
+    }
+
+    private func drainOutputUntilClosedStep() {
+        var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
+        if poll(&fds, 1, 5) > 0 { drainOutput() }
+    }
+
+    var outputText: String {
+        var text = String(decoding: output, as: UTF8.self)
+        if droppedOutputBytes > 0 { text += "\n… (\(droppedOutputBytes) more bytes of output were dropped)" }
+        return text
+    }
+}
+
+@inline(__always) private func Glibc_kill(_ pid: pid_t, _ signal: Int32) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.kill(pid, signal)
+    #else
+    return Darwin.kill(pid, signal)
+    #endif
+}
+
+/// Decodes a wait status into words for a student.
+enum ExitDescription {
+    static func exitCode(_ status: Int32) -> Int32? { (status & 0x7f) == 0 ? (status >> 8) & 0xff : nil }
+    static func signal(_ status: Int32) -> Int32? {
+        let s = status & 0x7f
+        return (s != 0 && s != 0x7f) ? s : nil
+    }
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGILL: return "SIGILL (a Swift runtime trap: array index out of range, force-unwrapped nil, integer overflow or a failed precondition)"
+        case SIGTRAP: return "SIGTRAP (a Swift runtime trap: array index out of range, force-unwrapped nil, integer overflow or a failed precondition)"
+        case SIGSEGV: return "SIGSEGV (invalid memory access, often unbounded recursion overflowing the stack)"
+        case SIGBUS: return "SIGBUS (invalid memory access)"
+        case SIGABRT: return "SIGABRT (the process aborted, for example after a failed allocation)"
+        case SIGFPE: return "SIGFPE (an arithmetic fault such as integer division by zero)"
+        case SIGKILL: return "SIGKILL (killed, usually for exceeding a time or memory limit)"
+        case SIGXCPU: return "SIGXCPU (the CPU-time limit was exceeded)"
+        case SIGXFSZ: return "SIGXFSZ (the file-size limit was exceeded)"
+        case SIGPIPE: return "SIGPIPE (wrote to a closed pipe)"
+        case SIGTERM: return "SIGTERM"
+        default: return "signal \(signal)"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Where things are: the package (for the manifest and the kit's sources), the Swift toolchain and OpenBLAS.
+public struct GraderEnvironment: Sendable {
+    public static let graderVersion = "1.0.0"
+
+    public let packageRoot: URL
+    public let swiftc: String
+    /// The toolchain's `usr` folder (the parent of its `bin`).
+    public let toolchainRoot: String
+    public let toolchainVersion: String
+    public let blasCompileFlags: [String]
+    public let blasLinkFlags: [String]
+
+    public enum SetupError: Error, CustomStringConvertible {
+        case packageNotFound(String)
+        case swiftcNotFound
+        public var description: String {
+            switch self {
+            case let .packageNotFound(start):
+                return "No grader package (a Package.swift beside Sources/TensorKit and grading/manifest.json) was found in \(start) or any folder above it. Run the grader from the course package."
+            case .swiftcNotFound:
+                return "The Swift compiler (swiftc) was not found on PATH; student code cannot be compiled."
+            }
+        }
+    }
+
+    public var manifestURL: URL { packageRoot.appendingPathComponent("grading/manifest.json") }
+    public var exercisesURL: URL { packageRoot.appendingPathComponent("Exercises") }
+
+    /// Finds the package root upwards from `start`, the toolchain on PATH and OpenBLAS through pkg-config.
+    public static func discover(from start: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws -> GraderEnvironment {
+        var directory = start.standardizedFileURL
+        var root: URL?
+        while true {
+            let fm = FileManager.default
+            if fm.fileExists(atPath: directory.appendingPathComponent("Package.swift").path),
+               fm.fileExists(atPath: directory.appendingPathComponent("Sources/TensorKit").path),
+               fm.fileExists(atPath: directory.appendingPathComponent("grading/manifest.json").path) {
+                root = directory
+                break
+            }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { break }
+            directory = parent
+        }
+        guard let root else { throw SetupError.packageNotFound(start.path) }
+        guard let found = Sandbox.findExecutable("swiftc") else { throw SetupError.swiftcNotFound }
+        let swiftc = URL(fileURLWithPath: found).resolvingSymlinksInPath().path
+        let toolchainRoot = URL(fileURLWithPath: swiftc).deletingLastPathComponent().deletingLastPathComponent().path
+        let version = (try? runQuick([swiftc, "--version"]))?.split(separator: "\n").first.map(String.init) ?? "unknown"
+        let cflags = (try? runQuick(["pkg-config", "--cflags", "openblas"]))?.split(separator: " ").map(String.init) ?? []
+        let libs = (try? runQuick(["pkg-config", "--libs", "openblas"]))?.split(separator: " ").map(String.init) ?? ["-lopenblas"]
+        return GraderEnvironment(packageRoot: root, swiftc: swiftc, toolchainRoot: toolchainRoot,
+                                 toolchainVersion: version.trimmingCharacters(in: .whitespacesAndNewlines),
+                                 blasCompileFlags: cflags.filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) },
+                                 blasLinkFlags: libs.filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+    }
+
+    /// Runs a short trusted command and returns its standard output.
+    static func runQuick(_ arguments: [String], timeout: TimeInterval = 30) throws -> String {
+        let child = try ChildProcess(arguments: arguments, outputCap: 1 << 20)
+        child.closeInput()
+        let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(timeout))
+        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(2))
+        guard status == 0 else { throw CommandFailed(arguments: arguments, output: child.outputText) }
+        return child.outputText
+    }
+
+    struct CommandFailed: Error, CustomStringConvertible {
+        var arguments: [String]
+        var output: String
+        var description: String { "`\(arguments.joined(separator: " "))` failed:\n\(output)" }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How student code (its compilation and its runs) is isolated.
+///
+/// **bubblewrap** (the default for `batch`): a fresh mount namespace that shows only the system's `/usr` (and the
+/// Swift toolchain), the dynamic loader's cache, the prebuilt grading kit (read-only) and the submission's own
+/// build folder; a private size-capped `/tmp`; no network (a new, empty network namespace); its own PID, IPC and UTS
+/// namespaces, so every process it starts dies with it; a cleared environment. When the grader runs as root, the
+/// sandbox is entered as an unprivileged uid of its own per job slot (through `setpriv`), so the process-count limit
+/// is enforced (the kernel never applies RLIMIT_NPROC to root) and concurrent submissions never share that count.
+/// Inside, `ulimit` sets CPU seconds, address space, processes, file size and no core files.
+///
+/// **rlimits-only** (`check` on a machine without bubblewrap, e.g. macOS, or `batch --allow-unsandboxed`): the same
+/// resource limits and a cleared environment in a child process group, but no filesystem or network isolation.
+///
+/// Compared with ioi/isolate and DOMjudge's runguard: like them we use namespaces plus rlimits, kill the whole
+/// process tree on a wall-clock deadline and read verdicts only from the trusted side; unlike them we do not use
+/// cgroups (not delegable on every CI machine), so memory is bounded by address space rather than resident size,
+/// and CPU time by RLIMIT_CPU per process plus the wall-clock deadline for the tree.
+public struct Sandbox: Sendable {
+    public enum Kind: String, Sendable, Codable {
+        case bubblewrap
+        case rlimitsOnly = "rlimits-only"
+    }
+
+    public let kind: Kind
+    let bwrap: String?
+    let setpriv: String?
+    /// First uid used for sandboxed processes when running as root; job slot k uses `baseUID + k`.
+    let baseUID: UInt32 = 61000
+    let toolchainRoot: String
+
+    public struct Bind: Sendable {
+        public var source: String
+        public var destination: String
+        public var writable: Bool
+        public init(_ source: String, at destination: String? = nil, writable: Bool = false) {
+            self.source = source
+            self.destination = destination ?? source
+            self.writable = writable
+        }
+    }
+
+    public struct ResourceLimits: Sendable {
+        public var cpuSeconds: Int
+        public var memoryMiB: Int
+        public var processes: Int
+        public var fileSizeMiB: Int
+        public var tmpfsMiB: Int
+        public init(cpuSeconds: Int, memoryMiB: Int, processes: Int, fileSizeMiB: Int, tmpfsMiB: Int = 64) {
+            self.cpuSeconds = cpuSeconds
+            self.memoryMiB = memoryMiB
+            self.processes = processes
+            self.fileSizeMiB = fileSizeMiB
+            self.tmpfsMiB = tmpfsMiB
+        }
+    }
+
+    public enum Unavailable: Error, CustomStringConvertible {
+        case bubblewrapMissing
+        case bubblewrapFails(String)
+        public var description: String {
+            switch self {
+            case .bubblewrapMissing:
+                return "bubblewrap (bwrap) is not installed, so student code cannot be isolated. Install it (Debian: apt-get install bubblewrap, or run `make deps`), or pass --allow-unsandboxed to accept the risk."
+            case let .bubblewrapFails(reason):
+                return "bubblewrap is installed but could not create a sandbox here (\(reason.trimmingCharacters(in: .whitespacesAndNewlines))). It needs user namespaces (sysctl kernel.unprivileged_userns_clone=1, or run as root). Pass --allow-unsandboxed to grade without isolation and accept the risk."
+            }
+        }
+    }
+
+    public var isRoot: Bool { getuid() == 0 }
+
+    /// Finds bubblewrap and proves it works with a trial run.
+    public static func bubblewrap(toolchainRoot: String) throws -> Sandbox {
+        guard let bwrap = findExecutable("bwrap") else { throw Unavailable.bubblewrapMissing }
+        let candidate = Sandbox(kind: .bubblewrap, bwrap: bwrap, setpriv: getuid() == 0 ? findExecutable("setpriv") : nil,
+                                toolchainRoot: toolchainRoot)
+        let probe = candidate.command(["/usr/bin/true"], limits: .init(cpuSeconds: 5, memoryMiB: 256, processes: 16, fileSizeMiB: 1),
+                                      binds: [], workingDirectory: "/tmp", slot: 0)
+        do {
+            let child = try ChildProcess(arguments: probe, environment: [:], outputCap: 4096)
+            child.closeInput()
+            let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(20))
+            child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
+            if killed || status != 0 { throw Unavailable.bubblewrapFails(child.outputText.isEmpty ? "exit status \(status >> 8)" : child.outputText) }
+        } catch let error as Unavailable {
+            throw error
+        } catch {
+            throw Unavailable.bubblewrapFails("\(error)")
+        }
+        return candidate
+    }
+
+    /// Resource limits only, no namespaces.
+    public static func rlimitsOnly(toolchainRoot: String) -> Sandbox {
+        Sandbox(kind: .rlimitsOnly, bwrap: nil, setpriv: nil, toolchainRoot: toolchainRoot)
+    }
+
+    /// The uid a job slot's sandboxed processes run as (when the grader is root and bubblewrap is used).
+    public func uid(forSlot slot: Int) -> UInt32? {
+        (kind == .bubblewrap && isRoot && setpriv != nil) ? baseUID + UInt32(slot) : nil
+    }
+
+    /// The argument vector that runs `program` under this sandbox with `limits`.
+    public func command(_ program: [String], limits: ResourceLimits, binds: [Bind], workingDirectory: String,
+                        slot: Int, environment: [String: String] = [:]) -> [String] {
+        // ulimit -v and -f take KiB (bash's -f counts 1024-byte blocks).
+        let ulimits = "cd \(Sandbox.shellQuote(workingDirectory)) || exit 125; ulimit -c 0; ulimit -t \(limits.cpuSeconds); ulimit -v \(limits.memoryMiB * 1024); " +
+            "ulimit -f \(limits.fileSizeMiB * 1024); ulimit -u \(limits.processes) 2>/dev/null; exec \"$@\""
+        let limited = ["/bin/bash", "-c", ulimits, "sandboxed"] + program
+        var env = ["PATH": "\(toolchainRoot)/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+                   "OPENBLAS_NUM_THREADS": "1", "TMPDIR": "/tmp"]
+        for (key, value) in environment { env[key] = value }
+
+        switch kind {
+        case .rlimitsOnly:
+            return ["/usr/bin/env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + limited
+        case .bubblewrap:
+            var args: [String] = []
+            if let uid = uid(forSlot: slot), let setpriv {
+                args += [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
+            }
+            args += [bwrap!, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+                     "--ro-bind", "/usr", "/usr"]
+            if !toolchainRoot.hasPrefix("/usr/") {
+                let top = Sandbox.toolchainTop(toolchainRoot)
+                args += ["--ro-bind", top, top]
+            }
+            for link in ["/bin", "/sbin", "/lib", "/lib64", "/lib32"] {
+                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link) {
+                    args += ["--symlink", target, link]
+                } else if FileManager.default.fileExists(atPath: link) {
+                    args += ["--ro-bind", link, link]
+                }
+            }
+            for etc in ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives"]
+                where FileManager.default.fileExists(atPath: etc) {
+                args += ["--ro-bind", etc, etc]
+            }
+            args += ["--size", "\(limits.tmpfsMiB * 1024 * 1024)", "--tmpfs", "/tmp",
+                     "--dev", "/dev", "--proc", "/proc", "--hostname", "sandbox"]
+            for bind in binds {
+                args += [bind.writable ? "--bind" : "--ro-bind", bind.source, bind.destination]
+            }
+            for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["--setenv", key, value] }
+            args += ["--chdir", workingDirectory, "--"]
+            return args + limited
+        }
+    }
+
+    /// The top folder of a toolchain outside /usr (e.g. /opt/swift for /opt/swift/usr).
+    static func toolchainTop(_ root: String) -> String {
+        root.hasSuffix("/usr") ? String(root.dropLast(4)) : root
+    }
+
+    static func shellQuote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    static func findExecutable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") + ["/usr/bin", "/bin", "/usr/sbin", "/sbin"] {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

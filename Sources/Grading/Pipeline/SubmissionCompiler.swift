@@ -1,0 +1,200 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Compiles a submission's accepted files, with the generated drivers, into one worker program — inside the
+/// sandbox, because a type-checker bomb is student code too.
+///
+/// Failure stays local: when the compile fails, each error is charged to the file it is in. An exercise whose file
+/// (or whose driver, meaning its functions are missing or have another signature) has errors becomes
+/// `compile-error` with those diagnostics and is replaced by a not-implemented stub; a helper file with errors is
+/// dropped; then the rest is compiled again. Every exercise that compiles is still graded.
+struct SubmissionCompiler {
+    let environment: GraderEnvironment
+    let kit: Kit
+    let sandbox: Sandbox
+    let exerciseFiles: [(id: String, file: String)]
+    let limits: Limits
+
+    struct Outcome {
+        /// The worker program, if anything compiled.
+        var binary: URL?
+        /// Exercises that did not compile: the message and the diagnostics in their files.
+        var failures: [String: (message: String, diagnostics: [Diagnostic])] = [:]
+        var notices: [String] = []
+        var seconds: Double = 0
+    }
+
+    /// Type-checker time allowed per expression before swiftc gives up with an ordinary, located error.
+    static let expressionTimeThresholdSeconds = 5
+
+    func compile(intake: Intake, workDirectory: URL, slot: Int) -> Outcome {
+        let start = Date()
+        var outcome = Outcome()
+        let sourceDirectory = workDirectory.appendingPathComponent("src")
+        let binDirectory = workDirectory.appendingPathComponent("bin")
+        try? FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
+        if let uid = sandbox.uid(forSlot: slot) { chown(binDirectory.path, uid, uid) }
+        chmod(workDirectory.path, 0o755); chmod(sourceDirectory.path, 0o755)
+
+        var useStub = Set(exerciseFiles.map(\.id).filter { intake.exerciseSources[$0] == nil })
+        var helpers = intake.helpers.enumerated().map { (index, helper) in
+            (file: "Helper\(index)_" + sanitize(helper.name), name: helper.name, source: helper.source)
+        }
+
+        for _ in 0..<(exerciseFiles.count + helpers.count + 2) {
+            // Lay out this attempt's files.
+            try? FileManager.default.removeItem(at: sourceDirectory)
+            try? FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
+            chmod(sourceDirectory.path, 0o755)
+            var files: [String] = []
+            func put(_ name: String, _ text: String) {
+                let url = sourceDirectory.appendingPathComponent(name)
+                try? text.write(to: url, atomically: false, encoding: .utf8)
+                chmod(url.path, 0o644)
+                files.append(name)
+            }
+            for (id, file) in exerciseFiles {
+                put(file, useStub.contains(id) ? DriverSource.stubs[id] ?? "" : intake.exerciseSources[id]!)
+                put(DriverSource.driverFileName(id), DriverSource.driver(for: id))
+            }
+            for helper in helpers { put(helper.file, helper.source) }
+            put(DriverSource.mainFileName, DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)))
+
+            let result = runCompiler(files: files, sourceDirectory: sourceDirectory, binDirectory: binDirectory, slot: slot)
+            if result.succeeded {
+                outcome.binary = binDirectory.appendingPathComponent("worker")
+                break
+            }
+            // Charge each error to its file.
+            let diagnostics = Self.parseDiagnostics(result.output)
+            var blamed = false
+            for (id, file) in exerciseFiles where !useStub.contains(id) {
+                let own = diagnostics.filter { $0.file == file }
+                let driver = diagnostics.filter { $0.file == DriverSource.driverFileName(id) && $0.severity == "error" }
+                if own.contains(where: { $0.severity == "error" }) {
+                    outcome.failures[id] = ("\(file) does not compile: \(own.filter { $0.severity == "error" }.count) error(s), the first at line \(own.first { $0.severity == "error" }!.line): \(own.first { $0.severity == "error" }!.message)", own)
+                    useStub.insert(id); blamed = true
+                } else if !driver.isEmpty {
+                    let names = Self.expectedSignatures[id] ?? ""
+                    outcome.failures[id] = ("\(file) compiles, but the grader cannot call its functions with the required signatures (\(names)). The compiler said: \(driver[0].message)",
+                                            driver.map { Diagnostic(file: file, line: 0, column: 0, severity: "error", message: $0.message) })
+                    useStub.insert(id); blamed = true
+                }
+            }
+            let brokenHelpers = Set(diagnostics.filter { $0.severity == "error" && $0.file.hasPrefix("Helper") }.map(\.file))
+            if !brokenHelpers.isEmpty {
+                for helper in helpers where brokenHelpers.contains(helper.file) {
+                    let first = diagnostics.first { $0.file == helper.file && $0.severity == "error" }!
+                    outcome.notices.append("The helper file \(helper.name) does not compile (line \(first.line): \(first.message)) and was left out.")
+                }
+                helpers.removeAll { brokenHelpers.contains($0.file) }
+                blamed = true
+            }
+            if result.timedOut && !blamed {
+                // The compiler ran out of time without saying where: charge the exercises one at a time.
+                outcome.notices.append("Compiling the whole submission took longer than \(Int(limits.compileSeconds)) seconds; the exercises were compiled one at a time to find the cause.")
+                for (id, file) in exerciseFiles where !useStub.contains(id) {
+                    let alone = runSingle(id: id, source: intake.exerciseSources[id]!, workDirectory: workDirectory, slot: slot)
+                    if !alone {
+                        outcome.failures[id] = ("\(file) could not be compiled within \(Int(limits.compileSeconds)) seconds (a type-checker bomb or a very expensive expression).", [])
+                        useStub.insert(id); blamed = true
+                    }
+                }
+                helpers.removeAll()
+                blamed = true
+            }
+            if !blamed {
+                // Nothing attributable (a linker error, say): every student exercise file shares the blame.
+                let message = result.timedOut ? "The compiler did not finish within \(Int(limits.compileSeconds)) seconds."
+                    : "The submission failed to compile or link, and the error is not in one exercise's file: " +
+                      (diagnostics.first { $0.severity == "error" }?.message ?? String(result.output.suffix(600)))
+                for (id, _) in exerciseFiles where !useStub.contains(id) {
+                    outcome.failures[id] = (message, diagnostics.filter { $0.severity == "error" })
+                    useStub.insert(id)
+                }
+                if !helpers.isEmpty { helpers.removeAll(); continue }
+            }
+        }
+        outcome.seconds = Date().timeIntervalSince(start)
+        return outcome
+    }
+
+    /// Compiles one exercise with every other exercise stubbed and no helpers; true if it compiles.
+    private func runSingle(id: String, source: String, workDirectory: URL, slot: Int) -> Bool {
+        let directory = workDirectory.appendingPathComponent("single-\(id)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bin = directory.appendingPathComponent("bin")
+        try? FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        if let uid = sandbox.uid(forSlot: slot) { chown(bin.path, uid, uid) }
+        chmod(directory.path, 0o755)
+        var files: [String] = []
+        for (other, file) in exerciseFiles {
+            let text = other == id ? source : DriverSource.stubs[other] ?? ""
+            try? text.write(to: directory.appendingPathComponent(file), atomically: false, encoding: .utf8)
+            try? DriverSource.driver(for: other).write(to: directory.appendingPathComponent(DriverSource.driverFileName(other)), atomically: false, encoding: .utf8)
+            files += [file, DriverSource.driverFileName(other)]
+        }
+        try? DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)).write(to: directory.appendingPathComponent(DriverSource.mainFileName), atomically: false, encoding: .utf8)
+        files.append(DriverSource.mainFileName)
+        for file in files { chmod(directory.appendingPathComponent(file).path, 0o644) }
+        return runCompiler(files: files, sourceDirectory: directory, binDirectory: bin, slot: slot).succeeded
+    }
+
+    struct CompilerResult { var succeeded: Bool; var timedOut: Bool; var output: String }
+
+    private func runCompiler(files: [String], sourceDirectory: URL, binDirectory: URL, slot: Int) -> CompilerResult {
+        let output = binDirectory.appendingPathComponent("worker")
+        try? FileManager.default.removeItem(at: output)
+        let arguments = [environment.swiftc, "-Onone", "-parse-as-library", "-module-name", "Submission",
+                         "-Xfrontend", "-solver-expression-time-threshold=\(Self.expressionTimeThresholdSeconds)"]
+            + KitBuilder.commonFlags(kit: kit, environment: environment)
+            + KitBuilder.linkFlags(kit: kit, environment: environment)
+            + ["-o", output.path] + files
+        let command = sandbox.command(arguments,
+                                      limits: .init(cpuSeconds: Int(limits.compileSeconds) + 5, memoryMiB: 8192,
+                                                    processes: 64, fileSizeMiB: 256, tmpfsMiB: 512),
+                                      binds: [.init(kit.directory.path),
+                                              .init(sourceDirectory.path),
+                                              .init(binDirectory.path, writable: true)],
+                                      workingDirectory: sourceDirectory.path, slot: slot)
+        guard let child = try? ChildProcess(arguments: command, environment: [:], outputCap: 64 * 1024) else {
+            return CompilerResult(succeeded: false, timedOut: false, output: "The compiler could not be started.")
+        }
+        child.closeInput()
+        let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(limits.compileSeconds))
+        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
+        let succeeded = !killed && status == 0 && FileManager.default.fileExists(atPath: output.path)
+        return CompilerResult(succeeded: succeeded, timedOut: killed, output: child.outputText)
+    }
+
+    /// Parses `file:line:column: severity: message` lines of swiftc's output.
+    static func parseDiagnostics(_ output: String) -> [Diagnostic] {
+        var result: [Diagnostic] = []
+        for line in output.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+            guard parts.count == 5, let lineNumber = Int(parts[1]), let column = Int(parts[2]) else { continue }
+            let severity = parts[3].trimmingCharacters(in: .whitespaces)
+            guard ["error", "warning", "note"].contains(severity) else { continue }
+            let file = (String(parts[0]) as NSString).lastPathComponent
+            let diagnostic = Diagnostic(file: file, line: lineNumber, column: column, severity: severity,
+                                        message: parts[4].trimmingCharacters(in: .whitespaces))
+            if !result.contains(diagnostic) { result.append(diagnostic) }
+        }
+        return result
+    }
+
+    static let expectedSignatures: [String: String] = [
+        "softmax": "softmax(_ logits: Tensor) -> Tensor and softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Double, gradient: Tensor)",
+        "he-init": "heNormal(shape: [Int], using generator: inout SeededGenerator) -> Tensor",
+        "dropout": "dropoutForward(_ input: Tensor, p: Double, training: Bool, using generator: inout SeededGenerator) -> (output: Tensor, mask: Tensor) and dropoutBackward(_ gradOutput: Tensor, mask: Tensor) -> Tensor",
+        "adam": "adamStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double)",
+        "conv2d": "conv2dForward(input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int) -> Tensor",
+    ]
+
+    private func sanitize(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "_" })
+    }
+}

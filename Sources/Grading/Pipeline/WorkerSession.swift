@@ -1,0 +1,133 @@
+import Foundation
+import WorkerKit
+import TensorKit
+
+/// Runs one exercise's tests in the compiled worker program, inside the sandbox.
+///
+/// The worker lives across an exercise's tests (starting a sandbox costs milliseconds, not nothing). Each test's
+/// calls are sent in turn and must all be answered within the test's time limit. If the worker crashes, hangs,
+/// reaches the not-implemented marker or exits, that test gets that status and a fresh worker takes the next test,
+/// so one bad test never costs the others.
+struct WorkerSession {
+    let binary: URL
+    let sandbox: Sandbox
+    let slot: Int
+    let limits: Limits
+
+    enum Outcome {
+        case replies([WorkerReply])
+        case notImplemented(String)
+        case crashed(String)
+        case timedOut(Double)
+        case protocolError(String)
+    }
+
+    struct TestRun {
+        var outcome: Outcome
+        var seconds: Double
+        var output: String
+    }
+
+    func run(tests: [TestCase]) -> [TestRun] {
+        var runs: [TestRun] = []
+        var worker: ChildProcess?
+        for test in tests {
+            if worker == nil { worker = start(timeLimit: tests.reduce(0) { $0 + timeLimit($1) }) }
+            guard let child = worker else {
+                runs.append(TestRun(outcome: .crashed("The sandbox could not start the compiled program."), seconds: 0, output: ""))
+                continue
+            }
+            let run = execute(test, on: child)
+            runs.append(run)
+            if case .replies = run.outcome {} else {
+                child.kill()
+                _ = child.waitForExit()
+                worker = nil
+            }
+        }
+        if let child = worker {
+            child.closeInput()
+            _ = child.waitForExit(deadline: Date().addingTimeInterval(1))
+        }
+        return runs
+    }
+
+    private func timeLimit(_ test: TestCase) -> Double { test.spec.timeLimitSeconds ?? limits.timeLimitSeconds }
+
+    private func start(timeLimit: Double) -> ChildProcess? {
+        let directory = binary.deletingLastPathComponent().path
+        let command = sandbox.command(["./worker"],
+                                      limits: .init(cpuSeconds: Int(timeLimit.rounded(.up)) + 2,
+                                                    memoryMiB: limits.memoryMiB, processes: limits.processes,
+                                                    fileSizeMiB: limits.fileSizeMiB),
+                                      binds: [.init(directory, at: "/box/bin")],
+                                      workingDirectory: sandbox.kind == .bubblewrap ? "/box/bin" : directory, slot: slot)
+        return try? ChildProcess(arguments: command, environment: [:], outputCap: limits.outputBytes)
+    }
+
+    private func execute(_ test: TestCase, on child: ChildProcess) -> TestRun {
+        let start = Date()
+        let outputStart = child.output.count
+        let deadline = start.addingTimeInterval(timeLimit(test))
+        var replies: [WorkerReply] = []
+        func output() -> String {
+            child.drainOutput()
+            var text = String(decoding: child.output[Swift.min(outputStart, child.output.count)...], as: UTF8.self)
+            if child.output.count >= child.outputCap, child.droppedOutputBytes > 0 {
+                text += "\n… (output truncated: \(child.droppedOutputBytes) more bytes were dropped)"
+            }
+            return text
+        }
+        for call in test.calls {
+            guard child.send(WireFormat.encode(call)) else {
+                return finish(child, start: start, output: output(), deadline: deadline)
+            }
+            var header: [UInt8] = []
+            guard child.readReply(count: 4, deadline: deadline, into: &header) else {
+                return finish(child, start: start, output: output(), deadline: deadline)
+            }
+            let length: Int
+            do { length = try WireFormat.frameLength(Array(header.prefix(4))) } catch {
+                return TestRun(outcome: .protocolError("The program's reply channel carried something that is not a reply (\(error)). Student code must not write to file descriptor 3."),
+                               seconds: Date().timeIntervalSince(start), output: output())
+            }
+            var payload = Array(header.dropFirst(4))
+            guard child.readReply(count: length, deadline: deadline, into: &payload) else {
+                return finish(child, start: start, output: output(), deadline: deadline)
+            }
+            do { replies.append(try WireFormat.decodeReply(Array(payload.prefix(length)))) } catch {
+                return TestRun(outcome: .protocolError("The program's reply could not be read (\(error)). Student code must not write to file descriptor 3."),
+                               seconds: Date().timeIntervalSince(start), output: output())
+            }
+        }
+        return TestRun(outcome: .replies(replies), seconds: Date().timeIntervalSince(start), output: output())
+    }
+
+    /// The worker stopped answering: find out whether it exited, crashed or is still busy past the deadline.
+    private func finish(_ child: ChildProcess, start: Date, output: @autoclosure () -> String, deadline: Date) -> TestRun {
+        let limit = deadline.timeIntervalSince(start)
+        let (status, killed) = child.waitForExit(deadline: Swift.max(deadline, Date().addingTimeInterval(0.5)))
+        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(0.3))
+        let seconds = Date().timeIntervalSince(start)
+        let text = output()
+        if killed || seconds >= limit {
+            return TestRun(outcome: .timedOut(limit), seconds: seconds, output: text)
+        }
+        if let code = ExitDescription.exitCode(status) {
+            if code == notImplementedExitStatus {
+                return TestRun(outcome: .notImplemented("The code reached the not-implemented marker (notImplemented()); fill in the marked region."), seconds: seconds, output: text)
+            }
+            if code == 125 || code == 126 || code == 127 {
+                return TestRun(outcome: .crashed("The sandbox could not run the compiled program (exit status \(code))."), seconds: seconds, output: text)
+            }
+            return TestRun(outcome: .crashed("The program exited with status \(code) before returning a result; exercise code must return, not call exit()."), seconds: seconds, output: text)
+        }
+        if let signal = ExitDescription.signal(status) {
+            if signal == SIGXCPU || signal == SIGKILL && seconds >= limit {
+                return TestRun(outcome: .timedOut(limit), seconds: seconds, output: text)
+            }
+            return TestRun(outcome: .crashed("The program crashed with \(ExitDescription.signalName(signal))."), seconds: seconds, output: text)
+        }
+        return TestRun(outcome: .crashed("The program stopped unexpectedly."), seconds: seconds, output: text)
+    }
+}
