@@ -1,0 +1,50 @@
+# The README's two commands, `make demo` and `make test`, work on a bare Debian machine with only the Swift
+# toolchain: `deps` installs what is missing (OpenBLAS, bubblewrap, pkg-config, unzip/zip) through apt-get when
+# run as root, after one `apt-get update`.
+SHELL := /bin/bash
+SWIFT ?= swift
+DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
+DEMO_OUT ?= .build/demo-out
+
+.PHONY: all deps build demo test bench check clean
+
+all: build
+
+deps:
+	@missing=""; \
+	pkg-config --exists openblas 2>/dev/null || missing="$$missing libopenblas-dev pkg-config"; \
+	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v unzip >/dev/null || missing="$$missing unzip"; \
+	command -v zip >/dev/null || missing="$$missing zip"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Missing:$$missing. Install them (Debian: sudo apt-get install$$missing) and run make again." >&2; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build --product grader
+
+# Batch-grades the bundled sample class and prints the class summary.
+demo: build
+	rm -rf $(DEMO_OUT)
+	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT)
+	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json and results.json; gradebook: $(DEMO_OUT)/grades.csv"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# A student's loop: grade the working copy's Exercises/.
+check: build
+	$(SWIFT) run --skip-build grader check
+
+bench: deps
+	$(SWIFT) build -c release --product grader
+	.build/release/grader bench
+
+clean:
+	rm -rf .build

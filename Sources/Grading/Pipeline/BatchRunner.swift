@@ -1,0 +1,156 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `grader batch`: grades every submission in a folder, `jobs` at a time, and writes per-submission
+/// `report.json` and `results.json` plus the class's `grades.csv`.
+///
+/// Nothing is lost: each file is written atomically (temporary file, fsync, rename), and `report.json` is written
+/// last, so its presence marks a finished submission. A batch killed at any moment and started again with the same
+/// arguments skips the finished ones (same seed and test set) and grades the rest.
+public final class BatchRunner: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var submissions: URL
+        public var out: URL
+        public var jobs: Int
+        public var seed: UInt64
+        public var includeHidden: Bool
+        public init(submissions: URL, out: URL, jobs: Int, seed: UInt64, includeHidden: Bool = true) {
+            self.submissions = submissions
+            self.out = out
+            self.jobs = jobs
+            self.seed = seed
+            self.includeHidden = includeHidden
+        }
+    }
+
+    public struct Result: Sendable {
+        public var reports: [SubmissionReport]
+        public var graded: Int
+        public var resumed: Int
+        public var seconds: Double
+    }
+
+    public enum BatchError: Error, CustomStringConvertible {
+        case notAFolder(String)
+        case empty(String)
+        public var description: String {
+            switch self {
+            case let .notAFolder(path): return "The submissions folder \(path) does not exist or is not a folder."
+            case let .empty(path): return "The submissions folder \(path) holds no submissions (subfolders or .zip files)."
+            }
+        }
+    }
+
+    let grader: SubmissionGrader
+    let options: Options
+    /// Called with (done, total, name) after each submission, from any thread.
+    public var progress: (@Sendable (Int, Int, String) -> Void)?
+
+    public init(grader: SubmissionGrader, options: Options) {
+        self.grader = grader
+        self.options = options
+    }
+
+    /// The submissions in a folder: subfolders and `.zip` files, sorted by name, with output-safe unique names.
+    public static func listSubmissions(in folder: URL, excluding out: URL) throws -> [(url: URL, name: String)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw BatchError.notAFolder(folder.path)
+        }
+        let outPath = out.standardizedFileURL.resolvingSymlinksInPath().path
+        var used = Set<String>()
+        var result: [(URL, String)] = []
+        for entry in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where !entry.hasPrefix(".") {
+            let url = folder.appendingPathComponent(entry)
+            if url.standardizedFileURL.resolvingSymlinksInPath().path == outPath { continue }
+            var info = stat()
+            guard lstat(url.path, &info) == 0 else { continue }
+            let type = info.st_mode & S_IFMT
+            let isZip = entry.lowercased().hasSuffix(".zip") && type == S_IFREG
+            guard type == S_IFDIR || type == S_IFLNK || isZip else { continue }
+            var name = String((isZip ? String(entry.dropLast(4)) : entry).map {
+                $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+            if name.isEmpty || name.hasPrefix(".") { name = "_" + name }
+            var unique = name, k = 2
+            while used.contains(unique) { unique = "\(name)-\(k)"; k += 1 }
+            used.insert(unique)
+            result.append((url, unique))
+        }
+        guard !result.isEmpty else { throw BatchError.empty(folder.path) }
+        return result
+    }
+
+    public func run() throws -> Result {
+        let start = Date()
+        let submissions = try Self.listSubmissions(in: options.submissions, excluding: options.out)
+        try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
+        var reports = [SubmissionReport?](repeating: nil, count: submissions.count)
+        var pending: [Int] = []
+        for (index, submission) in submissions.enumerated() {
+            if let done = finishedReport(name: submission.name) { reports[index] = done } else { pending.append(index) }
+        }
+        let resumed = submissions.count - pending.count
+        let lock = NSLock()
+        var next = 0
+        var done = resumed
+        let jobs = Swift.max(1, Swift.min(options.jobs, pending.count))
+        let finished = DispatchGroup()
+        for slot in 0..<jobs {
+            finished.enter()
+            // One thread per job slot: each slot has its own sandbox uid, so slots never share a process count.
+            Thread.detachNewThread { [self] in
+                defer { finished.leave() }
+                while true {
+                    lock.lock()
+                    guard next < pending.count else { lock.unlock(); return }
+                    let index = pending[next]
+                    next += 1
+                    lock.unlock()
+                    let submission = submissions[index]
+                    let report = grader.grade(submission: submission.url, name: submission.name,
+                                              options: .init(seed: options.seed, includeHidden: options.includeHidden),
+                                              slot: slot)
+                    write(report, name: submission.name)
+                    lock.lock()
+                    reports[index] = report
+                    done += 1
+                    let count = done
+                    lock.unlock()
+                    progress?(count, submissions.count, submission.name)
+                }
+            }
+        }
+        finished.wait()
+        let all = reports.compactMap { $0 }
+        let csv = GradesCSV.make(reports: all, exerciseIDs: grader.manifest.exercises.map(\.id))
+        try ReportIO.writeAtomically(Data(csv.utf8), to: options.out.appendingPathComponent("grades.csv"))
+        return Result(reports: all, graded: pending.count, resumed: resumed, seconds: Date().timeIntervalSince(start))
+    }
+
+    private func folder(for name: String) -> URL { options.out.appendingPathComponent(name) }
+
+    /// A finished report from an earlier run with the same seed and test set, if there is one.
+    private func finishedReport(name: String) -> SubmissionReport? {
+        let url = folder(for: name).appendingPathComponent("report.json")
+        guard let data = try? Data(contentsOf: url),
+              let report = try? ReportIO.decoder().decode(SubmissionReport.self, from: data),
+              report.seed == options.seed, report.includesHidden == options.includeHidden,
+              report.graderVersion == GraderEnvironment.graderVersion,
+              FileManager.default.fileExists(atPath: folder(for: name).appendingPathComponent("results.json").path)
+        else { return nil }
+        return report
+    }
+
+    private func write(_ report: SubmissionReport, name: String) {
+        let directory = folder(for: name)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try ReportIO.write(GradescopeResults(report: report), to: directory.appendingPathComponent("results.json"))
+            try ReportIO.write(report, to: directory.appendingPathComponent("report.json"))
+        } catch {
+            FileHandle.standardError.write(Data("Could not write the reports for \(name): \(error)\n".utf8))
+        }
+    }
+}

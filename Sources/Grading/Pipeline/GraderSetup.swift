@@ -1,0 +1,45 @@
+import Foundation
+
+/// Everything a command needs before grading: the environment, the validated manifest, the kit and a sandbox.
+public struct GraderSetup: Sendable {
+    public let environment: GraderEnvironment
+    public let manifest: Manifest
+    public let kit: Kit
+    public let sandbox: Sandbox
+    /// One line for the user when isolation is weaker than bubblewrap (nil otherwise).
+    public let sandboxNotice: String?
+
+    public enum SandboxPolicy: Sendable {
+        /// `batch`: bubblewrap or refuse.
+        case require
+        /// `batch --allow-unsandboxed`: bubblewrap if it works, else rlimits with a warning.
+        case preferAllowingFallback
+        /// `check`: the student's own code on their own machine; bubblewrap if it works, else rlimits.
+        case preferForOwnCode
+    }
+
+    public static func prepare(policy: SandboxPolicy, from directory: URL? = nil) throws -> GraderSetup {
+        let environment = try directory.map { try GraderEnvironment.discover(from: $0) } ?? GraderEnvironment.discover()
+        let manifest = try loadManifest(packageRoot: environment.packageRoot)
+        let kit = try KitBuilder.ensureKit(environment: environment)
+        var notice: String?
+        let sandbox: Sandbox
+        do {
+            sandbox = try Sandbox.bubblewrap(toolchainRoot: environment.toolchainRoot)
+        } catch let error as Sandbox.Unavailable {
+            switch policy {
+            case .require: throw error
+            case .preferAllowingFallback:
+                notice = "Warning: grading WITHOUT a sandbox (resource limits only), as --allow-unsandboxed asked: \(error)"
+            case .preferForOwnCode:
+                notice = "Note: bubblewrap is not available here, so your code runs with resource limits only (no filesystem or network isolation)."
+            }
+            sandbox = Sandbox.rlimitsOnly(toolchainRoot: environment.toolchainRoot)
+        }
+        return GraderSetup(environment: environment, manifest: manifest, kit: kit, sandbox: sandbox, sandboxNotice: notice)
+    }
+
+    public func makeGrader() throws -> SubmissionGrader {
+        try SubmissionGrader(environment: environment, manifest: manifest, graders: ExerciseCatalog.all, kit: kit, sandbox: sandbox)
+    }
+}

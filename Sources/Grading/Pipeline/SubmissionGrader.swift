@@ -1,0 +1,204 @@
+import Foundation
+import WorkerKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Grades one submission: intake → sandboxed compile → sandboxed runs → trusted judging → report.
+///
+/// This is the one pipeline: `grader check` is a batch of one over the working copy's `Exercises/`, so a student
+/// sees exactly the verdict the instructor's batch will give for the same files and seed.
+public final class SubmissionGrader: @unchecked Sendable {
+    public let environment: GraderEnvironment
+    public let manifest: Manifest
+    public let graders: [any ExerciseGrader]
+    public let kit: Kit
+    public let sandbox: Sandbox
+    let workRoot: URL
+
+    public struct Options: Sendable {
+        public var seed: UInt64
+        public var includeHidden: Bool
+        /// Exercise ids to grade (all when nil).
+        public var exercises: [String]?
+        public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil) {
+            self.seed = seed
+            self.includeHidden = includeHidden
+            self.exercises = exercises
+        }
+    }
+
+    public init(environment: GraderEnvironment, manifest: Manifest, graders: [any ExerciseGrader], kit: Kit,
+                sandbox: Sandbox) throws {
+        self.environment = environment
+        self.manifest = manifest
+        self.graders = graders
+        self.kit = kit
+        self.sandbox = sandbox
+        // Work folders: root-owned, searchable but not listable by the sandboxed uids.
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("training-grader-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        chmod(base.path, 0o711)
+        workRoot = base
+    }
+
+    deinit { try? FileManager.default.removeItem(at: workRoot) }
+
+    /// The exercises graded, in manifest order.
+    var exerciseFiles: [(id: String, file: String)] { manifest.exercises.map { ($0.id, $0.file) } }
+
+    /// Grades a submission folder or `.zip` file.
+    public func grade(submission: URL, name: String, options: Options, slot: Int = 0) -> SubmissionReport {
+        let start = Date()
+        let work = workRoot.appendingPathComponent("job\(slot)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        chmod(work.path, 0o755)
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        var notices: [String] = []
+        var folder = submission
+        var info = stat()
+        if lstat(submission.path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            return report(name: name, options: options, notices: ["The submission \(name) is a symbolic link and was refused; submit a folder or a .zip file."],
+                          status: { _ in (.rejected, "The submission is a symbolic link, so nothing in it was read.") }, start: start)
+        }
+        if submission.pathExtension.lowercased() == "zip" {
+            let extracted = ZipExtractor.extract(zip: submission, into: work.appendingPathComponent("unzipped"), sandbox: sandbox, slot: slot)
+            folder = extracted.folder
+            notices += extracted.notices
+        }
+        let intake = Intake.read(folder: folder, exerciseFiles: exerciseFiles)
+        notices += intake.notices
+
+        let compiler = SubmissionCompiler(environment: environment, kit: kit, sandbox: sandbox,
+                                          exerciseFiles: exerciseFiles, limits: manifest.defaults)
+        let selected = exerciseFiles.filter { options.exercises?.contains($0.id) ?? true }
+        let anythingToCompile = selected.contains { intake.exerciseSources[$0.id] != nil }
+        let compiled = anythingToCompile ? compiler.compile(intake: intake, workDirectory: work, slot: slot) : SubmissionCompiler.Outcome()
+        notices += compiled.notices
+
+        var runSeconds = 0.0, judgeSeconds = 0.0
+        var exercises: [ExerciseReport] = []
+        for exercise in manifest.exercises where options.exercises?.contains(exercise.id) ?? true {
+            let specs = exercise.tests.filter { options.includeHidden || $0.visibility == .visible }
+            let maxScore = specs.reduce(0) { $0 + $1.points }
+            func skipped(_ status: ExerciseStatus, _ message: String, _ diagnostics: [Diagnostic] = []) -> ExerciseReport {
+                ExerciseReport(id: exercise.id, maxScore: maxScore, status: status, message: message, diagnostics: diagnostics,
+                               tests: specs.map { TestReport(name: $0.name, visibility: $0.visibility, status: .skipped, score: 0,
+                                                             maxScore: $0.points, input: "", message: message) })
+            }
+            if let reason = intake.rejected[exercise.id] {
+                exercises.append(skipped(.rejected, reason)); continue
+            }
+            guard intake.exerciseSources[exercise.id] != nil else {
+                exercises.append(skipped(.missing, "\(exercise.file) is missing from the submission (looked at its top level and under Exercises/).")); continue
+            }
+            if let failure = compiled.failures[exercise.id] {
+                exercises.append(skipped(.compileError, failure.message, failure.diagnostics)); continue
+            }
+            guard let binary = compiled.binary, let grader = graders.first(where: { $0.id == exercise.id }) else {
+                exercises.append(skipped(.compileError, "The submission could not be compiled.")); continue
+            }
+            let tests = specs.map { grader.makeTest(spec: $0, seed: Self.testSeed(options.seed, exercise: exercise.id, test: $0.name)) }
+            let session = WorkerSession(binary: binary, sandbox: sandbox, slot: slot, limits: manifest.defaults)
+            let runStart = Date()
+            let runs = session.run(tests: tests)
+            runSeconds += Date().timeIntervalSince(runStart)
+            let judgeStart = Date()
+            let reports = zip(tests, runs).map { Self.testReport(test: $0, run: $1) }
+            judgeSeconds += Date().timeIntervalSince(judgeStart)
+            exercises.append(Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports))
+        }
+        return SubmissionReport(submission: name, seed: options.seed, exercises: exercises, includesHidden: options.includeHidden,
+                                graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
+                                sandbox: sandbox.kind.rawValue,
+                                timings: Timings(compileSeconds: compiled.seconds, runSeconds: runSeconds, judgeSeconds: judgeSeconds,
+                                                 totalSeconds: Date().timeIntervalSince(start)),
+                                notices: notices)
+    }
+
+    private func report(name: String, options: Options, notices: [String],
+                        status: (ExerciseManifest) -> (ExerciseStatus, String), start: Date) -> SubmissionReport {
+        let exercises = manifest.exercises.filter { options.exercises?.contains($0.id) ?? true }.map { exercise -> ExerciseReport in
+            let specs = exercise.tests.filter { options.includeHidden || $0.visibility == .visible }
+            let (s, message) = status(exercise)
+            return ExerciseReport(id: exercise.id, maxScore: specs.reduce(0) { $0 + $1.points }, status: s, message: message,
+                                  tests: specs.map { TestReport(name: $0.name, visibility: $0.visibility, status: .skipped, score: 0,
+                                                                maxScore: $0.points, input: "", message: message) })
+        }
+        return SubmissionReport(submission: name, seed: options.seed, exercises: exercises, includesHidden: options.includeHidden,
+                                graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
+                                sandbox: sandbox.kind.rawValue, timings: Timings(totalSeconds: Date().timeIntervalSince(start)),
+                                notices: notices)
+    }
+
+    /// Each test's inputs come from its own seed, derived from the run's seed and the test's name, so adding or
+    /// reordering tests never changes another test's inputs.
+    public static func testSeed(_ seed: UInt64, exercise: String, test: String) -> UInt64 {
+        var hasher = FNV1a()
+        hasher.add(String(seed))
+        hasher.add(exercise)
+        hasher.add(test)
+        return hasher.value
+    }
+
+    static func testReport(test: TestCase, run: WorkerSession.TestRun) -> TestReport {
+        let spec = test.spec
+        func make(_ status: TestStatus, _ message: String, _ judgement: Judgement? = nil) -> TestReport {
+            TestReport(name: spec.name, visibility: spec.visibility, status: status,
+                       score: (judgement?.fraction ?? 0) * spec.points, maxScore: spec.points, input: test.summary,
+                       message: message, tolerance: judgement?.tolerance, worst: judgement?.worst,
+                       misconception: judgement?.misconception, checks: judgement?.checks ?? [],
+                       seconds: run.seconds, studentOutput: run.output)
+        }
+        switch run.outcome {
+        case let .replies(replies):
+            let judgement = test.judge(replies)
+            return make(judgement.passed ? .passed : .failed, judgement.message, judgement)
+        case let .notImplemented(message): return make(.notImplemented, message)
+        case let .crashed(message): return make(.crashed, message)
+        case let .protocolError(message): return make(.crashed, message)
+        case let .timedOut(limit):
+            return make(.timedOut, "The code did not return within the test's time limit of \(formatSeconds(limit)) seconds (an infinite loop, a sleep, or far too much work for this input).")
+        }
+    }
+
+    static func exerciseReport(id: String, maxScore: Double, tests: [TestReport]) -> ExerciseReport {
+        let score = tests.reduce(0) { $0 + $1.score }
+        let count = { (s: TestStatus) in tests.filter { $0.status == s }.count }
+        let status: ExerciseStatus
+        let message: String
+        if !tests.isEmpty && count(.passed) == tests.count {
+            status = .passed
+            message = "All \(tests.count) tests passed."
+        } else if !tests.isEmpty && count(.notImplemented) == tests.count {
+            status = .notImplemented
+            message = "Not implemented yet: the code still calls notImplemented()."
+        } else if score > 0 {
+            status = .partial
+            message = "\(count(.passed)) of \(tests.count) tests passed; \(formatPoints(score)) of \(formatPoints(maxScore)) points."
+        } else if count(.timedOut) > 0 {
+            status = .timedOut
+            message = "\(count(.timedOut)) of \(tests.count) tests ran past their time limit and none earned points."
+        } else if count(.crashed) > 0 {
+            status = .crashed
+            message = "\(count(.crashed)) of \(tests.count) tests crashed and none earned points."
+        } else if count(.notImplemented) > 0 && count(.failed) == 0 {
+            status = .notImplemented
+            message = "Not implemented yet: the code still calls notImplemented()."
+        } else {
+            status = .failed
+            message = "None of the \(tests.count) tests passed."
+        }
+        return ExerciseReport(id: id, maxScore: maxScore, status: status, message: message, tests: tests)
+    }
+}
+
+func formatSeconds(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+}
+
+func formatPoints(_ value: Double) -> String {
+    let rounded = (value * 100).rounded() / 100
+    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Grading
+
+/// `grader batch`: the instructor's run over a whole class of untrusted submissions.
+struct Batch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grade every submission (subfolder or .zip) in a folder, sandboxed, with all tests.")
+
+    @Argument(help: "The folder of submissions: one subfolder or .zip file per student.")
+    var submissions: String
+
+    @Option(help: "The folder for reports: OUT/<submission>/report.json and results.json, and OUT/grades.csv.")
+    var out: String
+
+    @Option(help: "Submissions graded at once (default: the number of processor cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var seedOption: SeedOption
+
+    @Flag(help: "Grade even when bubblewrap cannot isolate student code (resource limits only). Accepts the risk of running untrusted code unsandboxed.")
+    var allowUnsandboxed = false
+
+    @Flag(help: "Run only the visible tests.")
+    var visibleOnly = false
+
+    func validate() throws {
+        guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
+    }
+
+    func run() throws {
+        let setup: GraderSetup
+        do { setup = try GraderSetup.prepare(policy: allowUnsandboxed ? .preferAllowingFallback : .require) } catch {
+            Terminal.error("grader batch refuses to run: \(error)")
+            throw ExitCode(2)
+        }
+        if let notice = setup.sandboxNotice { Terminal.error(notice) }
+        let runner = BatchRunner(grader: try setup.makeGrader(),
+                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
+                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly))
+        let started = Date()
+        let onTerminal = Terminal.stderrIsTerminal
+        runner.progress = { done, total, name in
+            let elapsed = Date().timeIntervalSince(started)
+            let rate = Double(done) / Swift.max(elapsed, 0.001) * 60
+            let left = rate > 0 ? Double(total - done) / rate * 60 : 0
+            if onTerminal {
+                let width = 30
+                let filled = Int(Double(width) * Double(done) / Double(Swift.max(total, 1)))
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                Terminal.errorInline("\r\(bar) \(done)/\(total)  \(Int(rate.rounded())) per minute  about \(Int(left.rounded())) s left ")
+                if done == total { Terminal.error("") }
+            } else {
+                Terminal.error("graded \(done) of \(total): \(name) (\(Int(rate.rounded())) per minute)")
+            }
+        }
+        let result: BatchRunner.Result
+        do { result = try runner.run() } catch {
+            Terminal.error("grader batch could not run: \(error)")
+            throw ExitCode(2)
+        }
+        let summary = ClassSummary(reports: result.reports, exerciseIDs: setup.manifest.exercises.map(\.id))
+        print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
+        let rate = Double(result.graded) / Swift.max(result.seconds, 0.001) * 60
+        print("Graded \(result.graded) submission(s) in \(String(format: "%.1f", result.seconds)) s (\(Int(rate.rounded())) per minute, \(jobs) job(s))" +
+              (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".") +
+              " Reports are in \(out); grades in \(out)/grades.csv.")
+    }
+}
+
+extension Terminal {
+    static func errorInline(_ message: String) {
+        FileHandle.standardError.write(Data(message.utf8))
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Grading
+
+/// `grader check`: the student's loop. Grades the working copy's Exercises/ through the same pipeline as batch.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grade your working copy's Exercises/ (visible tests) and explain every failure.")
+
+    @Argument(help: "Exercise ids to check (softmax, he-init, dropout, adam, conv2d); all when omitted.")
+    var exercises: [String] = []
+
+    @OptionGroup var seedOption: SeedOption
+
+    @Option(help: "Also write the report as JSON to this path.")
+    var json: String?
+
+    @Flag(help: "Run the hidden tests too (for instructors; students do not have them).")
+    var hidden = false
+
+    @Flag(help: "Show passing tests' details too.")
+    var verbose = false
+
+    func run() throws {
+        let setup: GraderSetup
+        do { setup = try GraderSetup.prepare(policy: .preferForOwnCode) } catch {
+            Terminal.error("grader check could not start: \(error)")
+            throw ExitCode(2)
+        }
+        let known = setup.manifest.exercises.map(\.id)
+        for id in exercises where !known.contains(id) {
+            Terminal.error("There is no exercise '\(id)'. The exercises are: \(known.joined(separator: ", ")).")
+            throw ExitCode(2)
+        }
+        if let notice = setup.sandboxNotice { Terminal.error(notice) }
+        let grader = try setup.makeGrader()
+        let report = grader.grade(submission: setup.environment.exercisesURL, name: "working-copy",
+                                  options: .init(seed: seedOption.seed, includeHidden: hidden,
+                                                 exercises: exercises.isEmpty ? nil : exercises))
+        let renderer = TerminalRenderer(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal), verbose: verbose,
+                                        revealHidden: hidden)
+        print(renderer.render(report), terminator: "")
+        if let json {
+            do { try ReportIO.write(report, to: URL(fileURLWithPath: json)) } catch {
+                Terminal.error("The report could not be written to \(json): \(error)")
+                throw ExitCode(2)
+            }
+        }
+        let allPassed = report.exercises.allSatisfy { $0.status == .passed }
+        if !allPassed { throw ExitCode(1) }
+    }
+}
