@@ -37,6 +37,21 @@ public func medianSeconds(repetitions: Int, _ body: () -> Void) -> Double {
 /// 2·N·F·C·KH·KW·Hout·Wout FLOPs; the backward does two such products, counted as twice the forward).
 public func runStandardBenchmarks(repetitions: Int = 7) -> [BenchmarkRecord] {
     var generator = SeededGenerator(seed: 2024)
+    // The convolutions run before the multi-threaded GEMM: after an OpenBLAS call its idle worker threads keep
+    // spinning for a while (~0.1 s), and that would steal a core from the convolution's own worker threads.
+    let input = Tensor.randomNormal(shape: [8, 64, 32, 32], using: &generator)
+    let weight = heNormal(shape: [64, 64, 3, 3], using: &generator)
+    let bias = Tensor.randomNormal(shape: [64], standardDeviation: 0.1, using: &generator)
+    let geometry = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: 1, padding: 1)
+    let convShape = "N=8 C=64 H=32 W=32 F=64 KH=3 KW=3 stride=1 padding=1"
+    var output = Tensor(zeros: [0])
+    let forwardSeconds = medianSeconds(repetitions: repetitions) {
+        output = conv2dForward(input: input, weight: weight, bias: bias, stride: 1, padding: 1)
+    }
+    let gradOutput = Tensor.randomNormal(shape: output.shape, using: &generator)
+    let backwardSeconds = medianSeconds(repetitions: repetitions) {
+        _ = conv2dBackward(input: input, weight: weight, gradOutput: gradOutput, stride: 1, padding: 1)
+    }
     let (m, k, n) = (64, 576, 8192)
     let a = Tensor.randomNormal(shape: [m, k], using: &generator)
     let b = Tensor.randomNormal(shape: [k, n], using: &generator)
@@ -54,19 +69,6 @@ public func runStandardBenchmarks(repetitions: Int = 7) -> [BenchmarkRecord] {
     }
     let gemmFlops = 2 * Double(m) * Double(k) * Double(n)
 
-    let input = Tensor.randomNormal(shape: [8, 64, 32, 32], using: &generator)
-    let weight = heNormal(shape: [64, 64, 3, 3], using: &generator)
-    let bias = Tensor.randomNormal(shape: [64], standardDeviation: 0.1, using: &generator)
-    let geometry = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: 1, padding: 1)
-    let convShape = "N=8 C=64 H=32 W=32 F=64 KH=3 KW=3 stride=1 padding=1"
-    var output = Tensor(zeros: [0])
-    let forwardSeconds = medianSeconds(repetitions: repetitions) {
-        output = conv2dForward(input: input, weight: weight, bias: bias, stride: 1, padding: 1)
-    }
-    let gradOutput = Tensor.randomNormal(shape: output.shape, using: &generator)
-    let backwardSeconds = medianSeconds(repetitions: repetitions) {
-        _ = conv2dBackward(input: input, weight: weight, gradOutput: gradOutput, stride: 1, padding: 1)
-    }
     return [
         BenchmarkRecord(name: "dgemm", gflops: gemmFlops / gemmSeconds * 1e-9, seconds: gemmSeconds,
                         repetitions: repetitions, shape: "M=\(m) K=\(k) N=\(n)"),

@@ -1,3 +1,5 @@
+import Dispatch
+internal import CBLAS
 import TensorKit
 
 // 2-D convolution as every deep-learning framework defines it: cross-correlation (the kernel is NOT flipped),
@@ -22,22 +24,26 @@ public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor, stride: I
     var output = Tensor(zeros: g.outputShape)
     guard output.count > 0 else { return output }
     let (area, patch) = (g.outputArea, g.patchSize)
-    let columns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
-    defer { columns.deallocate() }
+    let workers = convolutionWorkers(g)
     input.scalars.withUnsafeBufferPointer { x in
         weight.scalars.withUnsafeBufferPointer { w in
             bias.scalars.withUnsafeBufferPointer { b in
                 output.scalars.withUnsafeMutableBufferPointer { y in
-                    for n in 0..<g.batch {
-                        im2col(x.baseAddress! + n * g.imageSize, g, into: columns)
-                        let out = y.baseAddress! + n * g.filters * area
-                        Tensor.gemm(transposeA: false, transposeB: false, m: g.filters, n: area, k: patch,
-                                    alpha: 1, a: w.baseAddress!, lda: patch, b: columns, ldb: area,
-                                    beta: 0, c: out, ldc: area)
-                        for f in 0..<g.filters {
-                            let plane = out + f * area
-                            let value = b[f]
-                            for j in 0..<area { plane[j] += value }
+                    let (xBase, wBase, yBase) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
+                    forEachWorker(workers, images: g.batch) { _, images in
+                        let columns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
+                        defer { columns.deallocate() }
+                        for n in images {
+                            im2col(xBase + n * g.imageSize, g, into: columns)
+                            let out = yBase + n * g.filters * area
+                            Tensor.gemm(transposeA: false, transposeB: false, m: g.filters, n: area, k: patch,
+                                        alpha: 1, a: wBase, lda: patch, b: columns, ldb: area,
+                                        beta: 0, c: out, ldc: area)
+                            for f in 0..<g.filters {
+                                let plane = out + f * area
+                                let value = b[f]
+                                for j in 0..<area { plane[j] += value }
+                            }
                         }
                     }
                 }
@@ -49,6 +55,8 @@ public func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor, stride: I
 
 /// Convolution backward by im2col/col2im + GEMM. Per image, with Gₙ = gradOutput[n] as [F, Hout·Wout]:
 /// `dW += Gₙ · columnsₙᵀ`, `dColumns = Wᵀ · Gₙ` folded back by col2im, `dBias += row sums of Gₙ`.
+/// Each worker accumulates dW and dBias for its own images; the partial sums are added in worker order, so the
+/// result does not depend on thread timing.
 public func conv2dBackward(input: Tensor, weight: Tensor, gradOutput: Tensor, stride: Int,
                            padding: Int) -> (input: Tensor, weight: Tensor, bias: Tensor) {
     let g = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: stride, padding: padding)
@@ -59,37 +67,49 @@ public func conv2dBackward(input: Tensor, weight: Tensor, gradOutput: Tensor, st
     var gradBias = Tensor(zeros: [g.filters])
     let (area, patch) = (g.outputArea, g.patchSize)
     guard g.batch > 0, area > 0, patch > 0, g.filters > 0 else { return (gradInput, gradWeight, gradBias) }
-    let columns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
-    let gradColumns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
-    defer { columns.deallocate(); gradColumns.deallocate() }
+    let workers = convolutionWorkers(g)
+    // Per worker: dW [F, patch] then dBias [F].
+    let partialSize = g.filters * patch + g.filters
+    let partials = UnsafeMutablePointer<Double>.allocate(capacity: workers * partialSize)
+    partials.initialize(repeating: 0, count: workers * partialSize)
+    defer { partials.deallocate() }
     input.scalars.withUnsafeBufferPointer { x in
         weight.scalars.withUnsafeBufferPointer { w in
             gradOutput.scalars.withUnsafeBufferPointer { gy in
                 gradInput.scalars.withUnsafeMutableBufferPointer { dx in
-                    gradWeight.scalars.withUnsafeMutableBufferPointer { dw in
-                        gradBias.scalars.withUnsafeMutableBufferPointer { db in
-                            for n in 0..<g.batch {
-                                let upstream = gy.baseAddress! + n * g.filters * area
-                                im2col(x.baseAddress! + n * g.imageSize, g, into: columns)
-                                Tensor.gemm(transposeA: false, transposeB: true, m: g.filters, n: patch, k: area,
-                                            alpha: 1, a: upstream, lda: area, b: columns, ldb: area,
-                                            beta: 1, c: dw.baseAddress!, ldc: patch)
-                                Tensor.gemm(transposeA: true, transposeB: false, m: patch, n: area, k: g.filters,
-                                            alpha: 1, a: w.baseAddress!, lda: patch, b: upstream, ldb: area,
-                                            beta: 0, c: gradColumns, ldc: area)
-                                col2im(gradColumns, g, addingInto: dx.baseAddress! + n * g.imageSize)
-                                for f in 0..<g.filters {
-                                    let plane = upstream + f * area
-                                    var total = 0.0
-                                    for j in 0..<area { total += plane[j] }
-                                    db[f] += total
-                                }
+                    let (xBase, wBase, gyBase, dxBase) = (x.baseAddress!, w.baseAddress!, gy.baseAddress!, dx.baseAddress!)
+                    forEachWorker(workers, images: g.batch) { worker, images in
+                        let dw = partials + worker * partialSize
+                        let db = dw + g.filters * patch
+                        let columns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
+                        let gradColumns = UnsafeMutablePointer<Double>.allocate(capacity: patch * area)
+                        defer { columns.deallocate(); gradColumns.deallocate() }
+                        for n in images {
+                            let upstream = gyBase + n * g.filters * area
+                            im2col(xBase + n * g.imageSize, g, into: columns)
+                            Tensor.gemm(transposeA: false, transposeB: true, m: g.filters, n: patch, k: area,
+                                        alpha: 1, a: upstream, lda: area, b: columns, ldb: area,
+                                        beta: 1, c: dw, ldc: patch)
+                            Tensor.gemm(transposeA: true, transposeB: false, m: patch, n: area, k: g.filters,
+                                        alpha: 1, a: wBase, lda: patch, b: upstream, ldb: area,
+                                        beta: 0, c: gradColumns, ldc: area)
+                            col2im(gradColumns, g, addingInto: dxBase + n * g.imageSize)
+                            for f in 0..<g.filters {
+                                let plane = upstream + f * area
+                                var total = 0.0
+                                for j in 0..<area { total += plane[j] }
+                                db[f] += total
                             }
                         }
                     }
                 }
             }
         }
+    }
+    for worker in 0..<workers {
+        let dw = partials + worker * partialSize
+        for i in 0..<gradWeight.count { gradWeight.scalars[i] += dw[i] }
+        for f in 0..<g.filters { gradBias.scalars[f] += dw[g.filters * patch + f] }
     }
     return (gradInput, gradWeight, gradBias)
 }
@@ -157,5 +177,29 @@ private func forEachTap(_ g: Conv2DGeometry, n: Int, f: Int, i: Int, j: Int, _ b
                      ((f * g.channels + c) * g.kernelHeight + kh) * g.kernelWidth + kw)
             }
         }
+    }
+}
+
+// Parallelism: images are split into contiguous ranges, one per worker thread, and each worker calls a
+// single-threaded GEMM on its own column buffer. Measured on the 2-core course machine (N=8, C=F=64, 32×32, 3×3),
+// this beats one thread driving OpenBLAS's own threads, whose per-call start-up and cross-core cache traffic
+// cost about a third of the GEMM time at this size; with two workers the convolution runs at the GEMM's rate.
+
+/// One worker per image up to the number of online processors, and just one for small problems (< 2 MFLOP),
+/// where starting threads costs more than it saves.
+func convolutionWorkers(_ g: Conv2DGeometry) -> Int {
+    guard g.forwardFlops >= 2e6 else { return 1 }
+    return max(1, min(g.batch, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}
+
+/// Runs `body(worker, images)` on `workers` contiguous ranges of the image indices, concurrently when there is
+/// more than one, with OpenBLAS limited to one thread meanwhile (restored afterwards).
+func forEachWorker(_ workers: Int, images: Int, _ body: (Int, Range<Int>) -> Void) {
+    if workers <= 1 { body(0, 0..<images); return }
+    let previous = openblas_get_num_threads()
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(previous) }
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        body(worker, (worker * images / workers)..<((worker + 1) * images / workers))
     }
 }

@@ -53,6 +53,24 @@ final class Conv2DTests: XCTestCase {
         }
     }
 
+    func testMultiThreadedPathMatchesDirect() {
+        // ≥ 2 MFLOP, so the images are split over worker threads (with an odd batch: uneven ranges).
+        let x = randomTensor([5, 16, 12, 11], seed: 31)
+        let weight = randomTensor([16, 16, 3, 3], seed: 32)
+        let bias = randomTensor([16], seed: 33)
+        let fast = conv2dForward(input: x, weight: weight, bias: bias, stride: 1, padding: 1)
+        assertClose(fast, conv2dForwardDirect(input: x, weight: weight, bias: bias, stride: 1, padding: 1),
+                    absolute: 1e-12, relative: 1e-12, "forward")
+        let upstream = randomTensor(fast.shape, seed: 34)
+        let g = conv2dBackward(input: x, weight: weight, gradOutput: upstream, stride: 1, padding: 1)
+        let d = conv2dBackwardDirect(input: x, weight: weight, gradOutput: upstream, stride: 1, padding: 1)
+        assertClose(g.input, d.input, absolute: 1e-12, relative: 1e-11, "input gradient")
+        assertClose(g.weight, d.weight, absolute: 1e-11, relative: 1e-11, "weight gradient")
+        assertClose(g.bias, d.bias, absolute: 1e-11, relative: 1e-11, "bias gradient")
+        XCTAssertEqual(conv2dBackward(input: x, weight: weight, gradOutput: upstream, stride: 1, padding: 1).weight, g.weight,
+                       "the backward pass is deterministic")
+    }
+
     func testAgainstNumpy() {
         for (i, c) in Fixtures.shared.conv2d.enumerated() {
             let (x, w, b) = (c.input.tensor, c.weight.tensor, c.bias.tensor)
