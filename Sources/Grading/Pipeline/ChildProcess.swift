@@ -23,6 +23,9 @@ final class ChildProcess {
     private(set) var droppedOutputBytes = 0
     let outputCap: Int
     private(set) var outputClosed = false
+    /// Total output after which the child is killed: a flood costs milliseconds, not the whole time limit.
+    let outputKillLimit: Int
+    private(set) var outputLimitExceeded = false
 
     enum SpawnError: Error, CustomStringConvertible {
         case failed(program: String, errno: Int32)
@@ -38,9 +41,11 @@ final class ChildProcess {
     /// between `pipe()` and `fcntl(FD_CLOEXEC)`.
     static let spawnLock = NSLock()
 
-    init(arguments: [String], environment: [String: String]? = nil, outputCap: Int) throws {
+    init(arguments: [String], environment: [String: String]? = nil, outputCap: Int,
+         outputKillLimit: Int = 16 << 20) throws {
         precondition(!arguments.isEmpty)
         self.outputCap = outputCap
+        self.outputKillLimit = outputKillLimit
         func makePipe() -> (read: Int32, write: Int32) {
             var fds: [Int32] = [0, 0]
             // Close-on-exec at once, so a concurrent spawn on another job never inherits this pipe.
@@ -152,6 +157,10 @@ final class ChildProcess {
                 let keep = Swift.max(0, Swift.min(n, outputCap - output.count))
                 output.append(contentsOf: chunk[0..<keep])
                 droppedOutputBytes += n - keep
+                if output.count + droppedOutputBytes > outputKillLimit && !outputLimitExceeded {
+                    outputLimitExceeded = true
+                    kill()
+                }
             } else {
                 if n == 0 { outputClosed = true }
                 return

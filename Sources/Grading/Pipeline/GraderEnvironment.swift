@@ -46,8 +46,9 @@ public struct GraderEnvironment: Sendable {
         }
         guard let root else { throw SetupError.packageNotFound(start.path) }
         guard let found = Sandbox.findExecutable("swiftc") else { throw SetupError.swiftcNotFound }
-        let swiftc = URL(fileURLWithPath: found).resolvingSymlinksInPath().path
-        let toolchainRoot = URL(fileURLWithPath: swiftc).deletingLastPathComponent().deletingLastPathComponent().path
+        // Keep the name swiftc: the driver decides what it is from argv[0]. Only the folder is resolved.
+        let swiftc = found
+        let toolchainRoot = URL(fileURLWithPath: found).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().path
         let version = (try? runQuick([swiftc, "--version"]))?.split(separator: "\n").first.map(String.init) ?? "unknown"
         let cflags = (try? runQuick(["pkg-config", "--cflags", "openblas"]))?.split(separator: " ").map(String.init) ?? []
         let libs = (try? runQuick(["pkg-config", "--libs", "openblas"]))?.split(separator: " ").map(String.init) ?? ["-lopenblas"]

@@ -110,10 +110,23 @@ struct WorkerSession {
         child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(0.3))
         let seconds = Date().timeIntervalSince(start)
         let text = output()
+        if child.outputLimitExceeded {
+            return TestRun(outcome: .crashed("The program printed more than \(child.outputKillLimit >> 20) MiB of output and was stopped; print less (the first \(limits.outputBytes) bytes are shown below)."), seconds: seconds, output: text)
+        }
         if killed || seconds >= limit {
             return TestRun(outcome: .timedOut(limit), seconds: seconds, output: text)
         }
-        if let code = ExitDescription.exitCode(status) {
+        // bubblewrap's init reports a child killed by signal s as exit status 128 + s.
+        var signalNumber = ExitDescription.signal(status)
+        var exitCode = ExitDescription.exitCode(status)
+        if sandbox.kind == .bubblewrap, let code = exitCode, code > 128, code < 128 + 65 {
+            signalNumber = code - 128
+            exitCode = nil
+        }
+        if text.contains("failed to allocate") || text.contains("Cannot allocate memory") || text.contains("out of memory") {
+            return TestRun(outcome: .crashed("The program ran out of memory: the limit is \(limits.memoryMiB) MiB of address space (an allocation that grows without bound?)."), seconds: seconds, output: text)
+        }
+        if let code = exitCode {
             if code == notImplementedExitStatus {
                 return TestRun(outcome: .notImplemented("The code reached the not-implemented marker (notImplemented()); fill in the marked region."), seconds: seconds, output: text)
             }
@@ -122,7 +135,7 @@ struct WorkerSession {
             }
             return TestRun(outcome: .crashed("The program exited with status \(code) before returning a result; exercise code must return, not call exit()."), seconds: seconds, output: text)
         }
-        if let signal = ExitDescription.signal(status) {
+        if let signal = signalNumber {
             if signal == SIGXCPU || signal == SIGKILL && seconds >= limit {
                 return TestRun(outcome: .timedOut(limit), seconds: seconds, output: text)
             }
