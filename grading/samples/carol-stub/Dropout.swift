@@ -11,9 +11,9 @@ import TensorKit
 ///     training:  maskᵢ = 0 with probability p,  1/(1 − p) with probability 1 − p;   outputᵢ = inputᵢ · maskᵢ
 ///     eval:      maskᵢ = 1;                                                          outputᵢ = inputᵢ
 ///
-/// **`p` is the probability of DROPPING a unit** (PyTorch's `nn.Dropout(p)` convention). Some lecture notes use
-/// p for the probability of *keeping* a unit (Srivastava et al. 2014, and "keep each unit with probability p" in
-/// Lecture 13); in this course p = 0.1 means that about 10% of the elements become zero.
+/// **`p` is the probability of DROPPING a unit** (PyTorch's `nn.Dropout(p)` convention). Srivastava et al. (2014)
+/// and the Lecture 13 notes use p for the probability of *keeping* a unit; in this course p = 0.1 means that about
+/// 10% of the elements become zero.
 ///
 /// **Why scale during training.** A kept element appears with probability 1 − p, so without scaling the expected
 /// output would be `(1 − p) · input`, and the next layer would see smaller activations in training than at test
