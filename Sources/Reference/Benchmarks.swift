@@ -4,7 +4,7 @@ import TensorKit
 // The performance figures `grader bench` prints. The convolution is measured against the GEMM it is built on,
 // in the same run, so the ratio conv2d-forward / dgemm says how much im2col and the per-image loop cost.
 
-/// One benchmark result: the median wall time of `repetitions` timed runs (after one untimed warm-up), and the
+/// One benchmark result: the median wall time of `repetitions` timed runs (after an untimed warm-up), and the
 /// rate that implies when the operation's FLOP count is known.
 public struct BenchmarkRecord: Codable, Equatable, Sendable {
     public var name: String
@@ -18,10 +18,17 @@ public struct BenchmarkRecord: Codable, Equatable, Sendable {
     }
 }
 
-/// The median wall time of `repetitions` runs of `body`, after one warm-up run, on the monotonic clock.
+/// The median wall time of `repetitions` runs of `body` on the monotonic clock, after a warm-up of at least three
+/// runs and 0.2 s: the first ~0.1 s of a fresh process run the convolution at about half speed (first-touch page
+/// faults on new buffers, OpenBLAS's lazily allocated work areas), which one warm-up run does not cover.
 public func medianSeconds(repetitions: Int, _ body: () -> Void) -> Double {
     precondition(repetitions >= 1, "A benchmark needs at least one repetition; got \(repetitions).")
-    body()
+    let warmUpStart = DispatchTime.now().uptimeNanoseconds
+    var warmUpRuns = 0
+    while warmUpRuns < 3 || DispatchTime.now().uptimeNanoseconds - warmUpStart < 200_000_000 {
+        body()
+        warmUpRuns += 1
+    }
     var times: [Double] = []
     for _ in 0..<repetitions {
         let start = DispatchTime.now().uptimeNanoseconds

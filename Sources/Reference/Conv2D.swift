@@ -1,4 +1,3 @@
-import Dispatch
 internal import CBLAS
 import TensorKit
 
@@ -199,7 +198,33 @@ func forEachWorker(_ workers: Int, images: Int, _ body: (Int, Range<Int>) -> Voi
     let previous = openblas_get_num_threads()
     openblas_set_num_threads(1)
     defer { openblas_set_num_threads(previous) }
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        body(worker, (worker * images / workers)..<((worker + 1) * images / workers))
+    withoutActuallyEscaping(body) { body in
+        // Plain POSIX threads, one per extra worker, with the calling thread as worker 0: unlike a shared pool,
+        // they are guaranteed to run side by side.
+        let jobs = (1..<workers).map { worker in
+            WorkerJob { body(worker, (worker * images / workers)..<((worker + 1) * images / workers)) }
+        }
+        var threads: [pthread_t] = []
+        for job in jobs {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(job).toOpaque()
+            guard pthread_create(&thread, nil, { context in
+                Unmanaged<WorkerJob>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, context) == 0 else {
+                Unmanaged<WorkerJob>.fromOpaque(context).release()
+                job.run()
+                continue
+            }
+            threads.append(thread)
+        }
+        body(0, 0..<(images / workers))
+        for thread in threads { pthread_join(thread, nil) }
     }
+}
+
+/// A unit of work handed to a POSIX thread.
+private final class WorkerJob: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }
