@@ -23,7 +23,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "TensorKit", dependencies: ["CBLAS"]),
-        .target(name: "Reference", dependencies: ["TensorKit"]),
+        .target(name: "Reference", dependencies: ["TensorKit", "CBLAS"]),
         .target(name: "GradCheck", dependencies: ["TensorKit"]),
         .target(name: "WorkerKit", dependencies: ["TensorKit"]),
         .target(name: "Grading", dependencies: ["TensorKit", "Reference", "GradCheck", "WorkerKit"]),

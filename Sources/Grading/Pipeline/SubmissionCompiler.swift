@@ -16,8 +16,13 @@ struct SubmissionCompiler {
     let sandbox: Sandbox
     let exerciseFiles: [(id: String, file: String)]
     let limits: Limits
+    /// Replaces the batch worker's entry point (used by `grader gradcheck`); errors in it are reported as
+    /// `entryErrors` rather than charged to an exercise.
+    var entryPoint: (file: String, source: String)? = nil
 
     struct Outcome {
+        /// Errors in a custom entry point (e.g. the gradcheck driver naming a type that does not exist).
+        var entryErrors: [Diagnostic] = []
         /// The worker program, if anything compiled.
         var binary: URL?
         /// Exercises that did not compile: the message and the diagnostics in their files.
@@ -61,7 +66,11 @@ struct SubmissionCompiler {
                 put(DriverSource.driverFileName(id), DriverSource.driver(for: id))
             }
             for helper in helpers { put(helper.file, helper.source) }
-            put(DriverSource.mainFileName, DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)))
+            if let entryPoint {
+                put(entryPoint.file, entryPoint.source)
+            } else {
+                put(DriverSource.mainFileName, DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)))
+            }
 
             let result = runCompiler(files: files, sourceDirectory: sourceDirectory, binDirectory: binDirectory, slot: slot)
             if result.succeeded {
@@ -70,6 +79,10 @@ struct SubmissionCompiler {
             }
             // Charge each error to its file.
             let diagnostics = Self.parseDiagnostics(result.output)
+            if let entryPoint {
+                let entryErrors = diagnostics.filter { $0.file == entryPoint.file && $0.severity == "error" }
+                if !entryErrors.isEmpty { outcome.entryErrors = entryErrors; break }
+            }
             var blamed = false
             for (id, file) in exerciseFiles where !useStub.contains(id) {
                 let own = diagnostics.filter { $0.file == file }
