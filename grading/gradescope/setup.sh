@@ -39,4 +39,6 @@ swift --version
 cd "$SOURCE"
 swift build -c release
 "$SOURCE/.build/release/grader" --help >/dev/null
+# Build the grading kit (the prebuilt modules submissions compile against) now rather than on the first grade.
+"$SOURCE/.build/release/grader" check >/dev/null 2>&1 || true
 chmod +x "$SOURCE/run_autograder"
