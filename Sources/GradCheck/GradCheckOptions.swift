@@ -2,9 +2,9 @@
 public enum GradCheckMode: Codable, Sendable, Equatable {
     /// Every element: two forward evaluations per element, the definitive check.
     case full
-    /// `count` (at least 1) distinct elements drawn without replacement from the options' seed (every element when the tensor
-    /// has `count` or fewer). A bug that touches most elements — a missing factor, a wrong reduction — is caught
-    /// at a fraction of the cost; a bug confined to one element may be missed.
+    /// `count` (at least 1) distinct elements drawn without replacement from the options' seed (every element
+    /// when the tensor has `count` or fewer). A bug that touches most elements — a missing factor, a wrong
+    /// reduction — is caught at a fraction of the cost; a bug confined to one element may be missed.
     case sparse(count: Int)
     /// PyTorch's fast mode: for each of `directions` random unit vectors `u` over the tensor, compare the
     /// numerical directional derivative `vᵀ(f(x + εu) − f(x − εu)) / 2ε` (v is the upstream gradient) with the
@@ -47,7 +47,8 @@ public struct GradCheckOptions: Codable, Sendable, Equatable {
                 mode: GradCheckMode = .full, seed: UInt64 = 0) {
         precondition(step > 0 && step.isFinite, "The gradient-check step must be positive and finite; got \(step).")
         precondition(absoluteTolerance >= 0 && relativeTolerance >= 0,
-                     "Gradient-check tolerances must be non-negative; got \(absoluteTolerance) and \(relativeTolerance).")
+                     "Gradient-check tolerances must be non-negative; got \(absoluteTolerance) and "
+                        + "\(relativeTolerance).")
         self.step = step
         self.absoluteTolerance = absoluteTolerance
         self.relativeTolerance = relativeTolerance

@@ -91,7 +91,8 @@ public struct TensorCheck: Codable, Sendable, Equatable {
                 + (failedCount == 1 ? "is" : "are") + " outside the tolerance.")
         } else if case .fast = mode, !fellBackToFull, let direction = worstDirection {
             sentences.append("\(label) agrees along \(count(directionsChecked, "random direction")): the largest "
-                + "directional error is \(format(direction.absoluteError)) (allowed \(format(direction.allowedError))).")
+                + "directional error is \(format(direction.absoluteError)) "
+                + "(allowed \(format(direction.allowedError))).")
         } else if let worst {
             let total = shape.reduce(1, *)
             let checked = checkedCount + skippedCount < total

@@ -72,7 +72,9 @@ final class ProblemTests: XCTestCase {
         let layer = AccumulatingScale()
         let report = checkLayer(layer, input: input)
         XCTAssertFalse(report.passed)
-        XCTAssertTrue(report.problems.contains { if case .nondeterministicBackward("parameters[0]", _) = $0 { true } else { false } },
+        XCTAssertTrue(report.problems.contains {
+            if case .nondeterministicBackward("parameters[0]", _) = $0 { true } else { false }
+        },
                       report.message)
         // The class layer's parameters are restored after being perturbed.
         XCTAssertEqual(layer.parameters, [Tensor([0.5, -1, 2])])

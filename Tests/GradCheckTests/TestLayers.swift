@@ -116,7 +116,10 @@ struct LeakyReLU: Layer {
     var slope: Double
     var passesEverything = false
     private var input = Tensor(zeros: [0])
-    init(slope: Double = 0, passesEverything: Bool = false) { self.slope = slope; self.passesEverything = passesEverything }
+    init(slope: Double = 0, passesEverything: Bool = false) {
+        self.slope = slope
+        self.passesEverything = passesEverything
+    }
     mutating func forward(_ x: Tensor) -> Tensor { input = x; return x.map { $0 > 0 ? $0 : slope * $0 } }
     func backward(_ g: Tensor) -> (input: Tensor, parameters: [Tensor]) {
         passesEverything ? (g, []) : (g.zipMap(input) { $1 > 0 ? $0 : slope * $0 }, [])
