@@ -161,7 +161,9 @@ struct SubmissionCompiler {
     private func runCompiler(files: [String], sourceDirectory: URL, binDirectory: URL, slot: Int) -> CompilerResult {
         let output = binDirectory.appendingPathComponent("worker")
         try? FileManager.default.removeItem(at: output)
-        let arguments = [environment.swiftc, "-Onone", "-parse-as-library", "-module-name", "Submission",
+        // -wmo: one frontend for all files (0.3 s instead of 0.9 s for a five-exercise submission); diagnostics
+        // still name their file.
+        let arguments = [environment.swiftc, "-Onone", "-wmo", "-parse-as-library", "-module-name", "Submission",
                          "-Xfrontend", "-solver-expression-time-threshold=\(Self.expressionTimeThresholdSeconds)"]
             + KitBuilder.commonFlags(kit: kit, environment: environment)
             + KitBuilder.linkFlags(kit: kit, environment: environment)

@@ -42,7 +42,10 @@ public final class SubmissionGrader: @unchecked Sendable {
         workRoot = base
     }
 
-    deinit { try? FileManager.default.removeItem(at: workRoot) }
+    /// GRADER_KEEP_WORK=1 keeps the work folders (sources, drivers, worker binaries) for debugging the grader.
+    static let keepWork = ProcessInfo.processInfo.environment["GRADER_KEEP_WORK"] == "1"
+
+    deinit { if !Self.keepWork { try? FileManager.default.removeItem(at: workRoot) } }
 
     /// The exercises graded, in manifest order.
     var exerciseFiles: [(id: String, file: String)] { manifest.exercises.map { ($0.id, $0.file) } }
@@ -53,7 +56,7 @@ public final class SubmissionGrader: @unchecked Sendable {
         let work = workRoot.appendingPathComponent("job\(slot)-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         chmod(work.path, 0o755)
-        defer { try? FileManager.default.removeItem(at: work) }
+        defer { if !Self.keepWork { try? FileManager.default.removeItem(at: work) } }
 
         var notices: [String] = []
         var folder = submission

@@ -1,0 +1,105 @@
+import TensorKit
+import WorkerKit
+
+/// One output of a test, read out of the replies: `group` is the sub-check it counts toward ("probabilities",
+/// "loss", "parameters"), `label` names it in messages ("parameters after step 3").
+struct NamedOutput {
+    var group: String
+    var label: String
+    var tensor: Tensor?
+}
+
+/// An extra sub-check computed from the student's replies alone (e.g. a gradient checked against the student's
+/// own loss by finite differences).
+struct SubCheckResult {
+    var name: String
+    var passed: Bool
+    var message: String
+}
+
+/// Judges a deterministic test: every output is compared elementwise with the reference's output on the same input;
+/// outputs are grouped into sub-checks and the test earns the fraction of sub-checks that pass (partial credit).
+/// A failure is compared against each known wrong variant; a variant that reproduces every wrong output (and is
+/// itself wrong there) is named as the likely misconception.
+struct DeterministicJudge: Sendable {
+    var calls: [WorkerCall]
+    var expectedReplies: [WorkerReply]
+    var tolerance: Tolerance
+    var variants: [WrongVariant]
+    /// Reads the named outputs out of one set of replies; must list the same labels whatever the replies hold.
+    var outputs: @Sendable (_ calls: [WorkerCall], _ replies: [WorkerReply]) -> [NamedOutput]
+    /// Per-label magnitude of the terms behind each expected element (see `Comparison`), if any.
+    var magnitudes: [String: Tensor] = [:]
+    /// Extra sub-checks on the student's replies.
+    var extraChecks: @Sendable (_ calls: [WorkerCall], _ replies: [WorkerReply]) -> [SubCheckResult] = { _, _ in [] }
+
+    init(calls: [WorkerCall], tolerance: Tolerance, variants: [WrongVariant],
+         outputs: @escaping @Sendable ([WorkerCall], [WorkerReply]) -> [NamedOutput]) {
+        self.calls = calls
+        self.expectedReplies = calls.map { simulate($0, using: .reference) }
+        self.tolerance = tolerance
+        self.variants = variants
+        self.outputs = outputs
+    }
+
+    func judge(_ rawReplies: [WorkerReply]) -> Judgement {
+        let replies = calls.indices.map { $0 < rawReplies.count ? rawReplies[$0] : WorkerReply() }
+        let got = outputs(calls, replies)
+        let expected = outputs(calls, expectedReplies)
+        var groupOrder: [String] = []
+        var groupPassed: [String: Bool] = [:]
+        var failures: [String] = []
+        var worst: WorstElement?
+        var wrongLabels: Set<String> = []
+        for (g, e) in zip(got, expected) {
+            guard let expectedTensor = e.tensor else { continue }
+            if groupPassed[g.group] == nil { groupOrder.append(g.group); groupPassed[g.group] = true }
+            let result = Comparison.compare(g.tensor, expected: expectedTensor, name: g.label, tolerance: tolerance,
+                                            magnitude: magnitudes[g.label])
+            if !result.passed {
+                wrongLabels.insert(g.label)
+                // Report the first wrong output of each group only: later steps usually inherit the first error.
+                if groupPassed[g.group] == true { failures.append(result.message) }
+                groupPassed[g.group] = false
+                if worst == nil { worst = result.worst }
+            }
+        }
+        let extra = extraChecks(calls, replies)
+        let total = groupOrder.count + extra.count
+        let passedCount = groupOrder.filter { groupPassed[$0] == true }.count + extra.filter(\.passed).count
+        failures += extra.filter { !$0.passed }.map(\.message)
+        if failures.isEmpty {
+            let names = groupOrder + extra.map(\.name)
+            return .pass("All \(total) checks passed (\(names.joined(separator: ", "))) within \(Comparison.describe(tolerance)).",
+                         tolerance: tolerance)
+        }
+        var message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
+        let misconception = diagnose(got: got, expected: expected, wrongLabels: wrongLabels)
+        if let misconception { message += " " + misconception.sentence }
+        return Judgement(fraction: Double(passedCount) / Double(Swift.max(total, 1)), message: message, worst: worst,
+                         misconception: misconception, tolerance: tolerance)
+    }
+
+    /// The first variant that reproduces every output the student got wrong, while itself being wrong on at least
+    /// one of them (a variant that agrees with the reference on this input proves nothing).
+    private func diagnose(got: [NamedOutput], expected: [NamedOutput], wrongLabels: Set<String>) -> Misconception? {
+        guard !wrongLabels.isEmpty else { return nil }
+        for variant in variants {
+            let variantOutputs = outputs(calls, calls.map { simulate($0, using: variant.implementation) })
+            var reproduces = true, differs = false
+            for ((g, e), v) in zip(zip(got, expected), variantOutputs) where wrongLabels.contains(g.label) {
+                guard let gotTensor = g.tensor, let variantTensor = v.tensor, let expectedTensor = e.tensor,
+                      Comparison.resembles(gotTensor, variantTensor) else { reproduces = false; break }
+                if !Comparison.compare(variantTensor, expected: expectedTensor, name: "", tolerance: tolerance,
+                                       magnitude: magnitudes[e.label]).passed { differs = true }
+            }
+            if reproduces && differs { return variant.misconception }
+        }
+        return nil
+    }
+}
+
+extension WorkerReply {
+    func tensor(_ index: Int) -> Tensor? { index < tensors.count ? tensors[index] : nil }
+    func number(_ index: Int) -> Double? { index < numbers.count ? numbers[index] : nil }
+}
