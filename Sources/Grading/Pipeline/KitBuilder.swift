@@ -41,10 +41,14 @@ public enum KitBuilder {
                 hasher.add((try? Data(contentsOf: file)) ?? Data())
             }
         }
-        let base = kitBase(for: environment)
+        let requested = kitBase(for: environment)
+        try FileManager.default.createDirectory(at: requested, withIntermediateDirectories: true)
+        // The kit's canonical path: the sandbox binds the kit at the path it is given, but clang keys its module
+        // cache on canonical paths, so a symbolic link above the kit (a linked home or .build folder) would make
+        // every sandboxed compile try, and fail, to rebuild the cached modules in the read-only kit.
+        let base = requested.resolvingSymlinksInPath()
         let directory = base.appendingPathComponent(String(hasher.value, radix: 16))
         let kit = Kit(directory: directory)
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         chmod(base.path, 0o755)
 
         let lockFD = open(base.appendingPathComponent(".lock").path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
