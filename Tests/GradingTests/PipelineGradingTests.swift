@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+@testable import Grading
+
+/// The real pipeline (intake, sandboxed compile against the kit, sandboxed worker, trusted judging) on whole
+/// submissions: correct code gets every point, stubs get none, and a failure in one file costs that exercise only.
+final class PipelineGradingTests: XCTestCase {
+    private var package: TestPackage!
+
+    override func setUpWithError() throws {
+        package = try TestPackage.shared()
+    }
+
+    func testSolutionsGetFullMarksForSeveralSeeds() throws {
+        for seed: UInt64 in [2026, 7, 9_876_543_210] {
+            let report = try package.grade(package.solutions, name: "solutions-\(seed)", seed: seed)
+            XCTAssertEqual(report.seed, seed)
+            XCTAssertTrue(report.includesHidden)
+            XCTAssertEqual(report.sandbox, "bubblewrap")
+            XCTAssertEqual(report.exercises.map(\.id), try package.manifest.exercises.map(\.id))
+            XCTAssertEqual(report.maxScore, try package.manifest.maxScore, accuracy: 1e-9)
+            assertFullMarks(report)
+            XCTAssertEqual(report.notices, [], "a clean submission has nothing to be told about")
+        }
+    }
+
+    func testVisibleOnlyRunsOnlyVisibleTests() throws {
+        let report = try package.grade(package.solutions, includeHidden: false, exercises: ["softmax", "adam"])
+        XCTAssertEqual(report.exercises.map(\.id), ["softmax", "adam"])
+        XCTAssertFalse(report.includesHidden)
+        for exercise in report.exercises {
+            XCTAssertFalse(exercise.tests.isEmpty)
+            XCTAssertTrue(exercise.tests.allSatisfy { $0.visibility == .visible }, exercise.id)
+        }
+        assertFullMarks(report)
+    }
+
+    func testStubsAreNotImplementedEverywhereAndScoreZero() throws {
+        let report = try package.grade(package.stubs, name: "stubs")
+        XCTAssertEqual(report.exercises.count, try package.manifest.exercises.count)
+        for exercise in report.exercises {
+            XCTAssertEqual(exercise.status, .notImplemented, "\(exercise.id): \(exercise.message)")
+            XCTAssertEqual(exercise.score, 0)
+            XCTAssertTrue(exercise.tests.allSatisfy { $0.status == .notImplemented }, exercise.id)
+        }
+        XCTAssertEqual(report.score, 0)
+        XCTAssertGreaterThan(report.maxScore, 0)
+    }
+
+    func testCompileErrorInOneFileCostsOnlyThatExercise() throws {
+        let folder = try package.scratchFolder("compile-error")
+        let broken = try TestPackage.fixture("grading/fixtures/hostile/compile-error/Adam.swift")
+        let submission = try package.makeSubmission(in: folder, name: "broken-adam", overrides: ["Adam.swift": broken])
+        let report = try package.grade(submission)
+
+        let adam = try XCTUnwrap(report.exercise("adam"))
+        XCTAssertEqual(adam.status, .compileError, adam.message)
+        XCTAssertEqual(adam.score, 0)
+        XCTAssertTrue(adam.message.contains("Adam.swift"), adam.message)
+        let errors = adam.diagnostics.filter { $0.severity == "error" }
+        XCTAssertFalse(errors.isEmpty, "a compile error comes with the compiler's diagnostics")
+        for diagnostic in errors {
+            XCTAssertEqual(diagnostic.file, "Adam.swift")
+            // The fixture's two mistakes are on lines 6 (Double into Int) and 7 (the misspelled `gradiant`).
+            XCTAssertTrue([6, 7].contains(diagnostic.line), "\(diagnostic)")
+            XCTAssertFalse(diagnostic.message.isEmpty)
+        }
+        XCTAssertTrue(errors.contains { $0.message.contains("gradiant") }, "\(errors)")
+        XCTAssertTrue(adam.tests.allSatisfy { $0.status == .skipped })
+        for id in ["softmax", "he-init", "dropout", "conv2d"] {
+            XCTAssertEqual(report.exercise(id)?.status, .passed, "\(id): \(report.statusLine)")
+        }
+    }
+
+    func testWrongSignatureIsACompileErrorNamingTheExpectedSignature() throws {
+        let folder = try package.scratchFolder("signature")
+        let solution = try String(contentsOf: package.solutions.appendingPathComponent("Softmax.swift"), encoding: .utf8)
+        // The argument label is not the contract's `_`: the file compiles, but the grader cannot call it.
+        let wrong = solution.replacingOccurrences(of: "public func softmax(_ logits: Tensor) -> Tensor",
+                                                  with: "public func softmax(logits: Tensor) -> Tensor")
+        XCTAssertNotEqual(wrong, solution, "the solution's signature changed; update this test")
+        let submission = try package.makeSubmission(in: folder, name: "wrong-signature", overrides: ["Softmax.swift": wrong])
+        let report = try package.grade(submission)
+
+        let softmax = try XCTUnwrap(report.exercise("softmax"))
+        XCTAssertEqual(softmax.status, .compileError, softmax.message)
+        XCTAssertTrue(softmax.message.contains("softmax(_ logits: Tensor) -> Tensor"), softmax.message)
+        XCTAssertFalse(softmax.diagnostics.isEmpty)
+        XCTAssertTrue(softmax.diagnostics.allSatisfy { $0.file == "Softmax.swift" }, "\(softmax.diagnostics)")
+        for id in ["he-init", "dropout", "adam", "conv2d"] {
+            XCTAssertEqual(report.exercise(id)?.status, .passed, "\(id): \(report.statusLine)")
+        }
+    }
+
+    func testMissingFileIsMissingAndTheRestIsGraded() throws {
+        let folder = try package.scratchFolder("missing")
+        let submission = try package.makeSubmission(in: folder, name: "no-he-init", overrides: ["HeInit.swift": nil])
+        let report = try package.grade(submission)
+        let heInit = try XCTUnwrap(report.exercise("he-init"))
+        XCTAssertEqual(heInit.status, .missing)
+        XCTAssertEqual(heInit.score, 0)
+        XCTAssertTrue(heInit.message.contains("HeInit.swift"), heInit.message)
+        XCTAssertGreaterThan(heInit.maxScore, 0, "a missing exercise still counts toward the maximum")
+        for id in ["softmax", "dropout", "adam", "conv2d"] {
+            XCTAssertEqual(report.exercise(id)?.status, .passed, "\(id): \(report.statusLine)")
+        }
+        XCTAssertEqual(report.maxScore, try package.manifest.maxScore, accuracy: 1e-9)
+    }
+
+    func testBrokenHelperFileIsLeftOutWithANoticeAndWorkingHelperIsKept() throws {
+        let folder = try package.scratchFolder("helpers")
+        let submission = try package.makeSubmission(in: folder, name: "helpers", overrides: [
+            "Broken.swift": "import TensorKit\nfunc helper() -> Int { return \"not a number\" }\n",
+            "Fine.swift": "import TensorKit\nfunc unusedButFine(_ x: Tensor) -> Int { x.scalars.count }\n",
+        ])
+        let report = try package.grade(submission)
+        assertFullMarks(report)
+        XCTAssertTrue(report.notices.contains { $0.contains("Broken.swift") && $0.contains("left out") }, "\(report.notices)")
+        XCTAssertFalse(report.notices.contains { $0.contains("Fine.swift") }, "\(report.notices)")
+    }
+
+    func testStudentPrintsAreShownButDoNotChangeTheVerdict() throws {
+        let folder = try package.scratchFolder("prints")
+        let solution = try String(contentsOf: package.solutions.appendingPathComponent("HeInit.swift"), encoding: .utf8)
+        let signature = "public func heNormal(shape: [Int], using generator: inout SeededGenerator) -> Tensor {"
+        let printing = solution.replacingOccurrences(
+            of: signature, with: signature + "\n    print(\"PRINTED-BY-STUDENT shape \\(shape) PASSED 100/100\")")
+        XCTAssertNotEqual(printing, solution, "the solution's signature changed; update this test")
+        let submission = try package.makeSubmission(in: folder, name: "prints", overrides: ["HeInit.swift": printing])
+        let report = try package.grade(submission)
+        assertFullMarks(report)
+        let heInit = try XCTUnwrap(report.exercise("he-init"))
+        XCTAssertTrue(heInit.tests.allSatisfy { $0.studentOutput.contains("PRINTED-BY-STUDENT shape [") },
+                      heInit.tests.map(\.studentOutput).joined(separator: " | "))
+        let others = report.exercises.filter { $0.id != "he-init" }.flatMap(\.tests)
+        XCTAssertTrue(others.allSatisfy { !$0.studentOutput.contains("PRINTED-BY-STUDENT") },
+                      "one exercise's output is never attributed to another")
+        XCTAssertEqual(report.score, report.maxScore, accuracy: 1e-9)
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import XCTest
+@testable import Grading
+
+/// A throwaway copy of the course package that the real pipeline can grade against: `Package.swift`, the kit's
+/// sources (TensorKit, GradCheck, WorkerKit, CBLAS), `grading/` (copied, so its manifest can be edited), `Solutions/`
+/// and an `Exercises/` folder the test fills.
+///
+/// Every copy's `.build` is a symbolic link to one cache folder in the temporary directory, so the grading kit
+/// (whose folder name is a hash of its sources and toolchain) is built once for all copies and all test runs,
+/// instead of once per copy. The cache sits under the world-searchable temporary directory because the sandboxed
+/// uid must be able to read the kit.
+final class TestPackage: @unchecked Sendable {
+    /// The real package: four folders above this file (Tests/GradingTests/Support/TestPackage.swift).
+    static let sourceRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let kitCache = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("grading-tests-kit-cache")
+
+    /// The exercise files the manifest names, in manifest order: (id, file name).
+    static var exerciseFiles: [(id: String, file: String)] {
+        (try? loadManifest(packageRoot: sourceRoot))?.exercises.map { ($0.id, $0.file) } ?? [
+            ("softmax", "Softmax.swift"), ("he-init", "HeInit.swift"), ("dropout", "Dropout.swift"),
+            ("adam", "Adam.swift"), ("conv2d", "Conv2D.swift"),
+        ]
+    }
+
+    static func exerciseID(forFile file: String) -> String? { exerciseFiles.first { $0.file == file }?.id }
+
+    let root: URL
+    var solutions: URL { root.appendingPathComponent("Solutions") }
+    var exercises: URL { root.appendingPathComponent("Exercises") }
+    var stubs: URL { root.appendingPathComponent("Stubs") }
+
+    /// Limits written into the copy's manifest: `defaults` are replaced, and per-test overrides are capped at them.
+    struct Limits {
+        var timeLimitSeconds: Double?
+        var memoryMiB: Int?
+        var compileSeconds: Double?
+    }
+
+    /// Makes a copy. `Exercises/` starts as a copy of the stubs (also kept in `Stubs/`).
+    init(name: String, limits: Limits = Limits()) throws {
+        let fm = FileManager.default
+        root = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("grading-tests-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try fm.createDirectory(at: root.appendingPathComponent("Sources"), withIntermediateDirectories: true)
+        let source = Self.sourceRoot
+        try fm.copyItem(at: source.appendingPathComponent("Package.swift"), to: root.appendingPathComponent("Package.swift"))
+        for module in ["TensorKit", "GradCheck", "WorkerKit", "CBLAS"] {
+            try fm.copyItem(at: source.appendingPathComponent("Sources/\(module)"), to: root.appendingPathComponent("Sources/\(module)"))
+        }
+        try fm.copyItem(at: source.appendingPathComponent("grading"), to: root.appendingPathComponent("grading"))
+        try fm.copyItem(at: source.appendingPathComponent("Solutions"), to: solutions)
+        try fm.copyItem(at: source.appendingPathComponent("Exercises"), to: exercises)
+        try fm.copyItem(at: source.appendingPathComponent("Exercises"), to: stubs)
+        try fm.createDirectory(at: Self.kitCache, withIntermediateDirectories: true)
+        chmod(Self.kitCache.path, 0o755)
+        try fm.createSymbolicLink(at: root.appendingPathComponent(".build"), withDestinationURL: Self.kitCache)
+        chmod(root.path, 0o755)
+        try Self.rewriteManifest(at: root.appendingPathComponent("grading/manifest.json"), limits: limits)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    private static func rewriteManifest(at url: URL, limits: Limits) throws {
+        guard limits.timeLimitSeconds != nil || limits.memoryMiB != nil || limits.compileSeconds != nil else { return }
+        var manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var defaults = manifest["defaults"] as? [String: Any] ?? [:]
+        if let time = limits.timeLimitSeconds { defaults["timeLimitSeconds"] = time }
+        if let memory = limits.memoryMiB { defaults["memoryMiB"] = memory }
+        if let compile = limits.compileSeconds { defaults["compileSeconds"] = compile }
+        manifest["defaults"] = defaults
+        var exercises = manifest["exercises"] as? [[String: Any]] ?? []
+        for e in exercises.indices {
+            var tests = exercises[e]["tests"] as? [[String: Any]] ?? []
+            for t in tests.indices {
+                if let time = limits.timeLimitSeconds, let own = tests[t]["timeLimitSeconds"] as? Double {
+                    tests[t]["timeLimitSeconds"] = Swift.min(own, time)
+                }
+                if let memory = limits.memoryMiB, let own = tests[t]["memoryMiB"] as? Int {
+                    tests[t]["memoryMiB"] = Swift.min(own, memory)
+                }
+            }
+            exercises[e]["tests"] = tests
+        }
+        manifest["exercises"] = exercises
+        try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+    }
+
+    /// Replaces `Exercises/` with the solutions, then applies `overrides` (file name → source text).
+    func fillExercises(fromSolutions: Bool, overrides: [String: String] = [:]) throws {
+        let fm = FileManager.default
+        try? fm.removeItem(at: exercises)
+        try fm.copyItem(at: fromSolutions ? solutions : stubs, to: exercises)
+        for (file, text) in overrides {
+            try text.write(to: exercises.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// Makes a submission folder `parent/name` from the solutions, with `overrides` (file name → source text);
+    /// a nil text removes the file.
+    @discardableResult
+    func makeSubmission(in parent: URL, name: String, overrides: [String: String?] = [:], fromStubs: Bool = false) throws -> URL {
+        let folder = parent.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: fromStubs ? stubs : solutions, to: folder)
+        for (file, text) in overrides {
+            let url = folder.appendingPathComponent(file)
+            try? FileManager.default.removeItem(at: url)
+            if let text { try text.write(to: url, atomically: true, encoding: .utf8) }
+        }
+        return folder
+    }
+
+    /// A fresh empty folder inside the copy (removed with it).
+    func scratchFolder(_ name: String) throws -> URL {
+        let url = root.appendingPathComponent("scratch-\(name)-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        chmod(url.path, 0o755)
+        return url
+    }
+
+    // MARK: Grading through the real pipeline
+
+    private var preparedSetup: GraderSetup?
+    private var preparedGrader: SubmissionGrader?
+    private let lock = NSLock()
+
+    /// The setup for this copy (bubblewrap required: these tests check the sandbox itself), prepared once.
+    func setup() throws -> GraderSetup {
+        lock.lock(); defer { lock.unlock() }
+        if let preparedSetup { return preparedSetup }
+        let setup = try GraderSetup.prepare(policy: .require, from: root)
+        XCTAssertEqual(setup.environment.packageRoot.standardizedFileURL.path, root.standardizedFileURL.path)
+        preparedSetup = setup
+        return setup
+    }
+
+    /// One grader for this copy, shared by its tests.
+    func grader() throws -> SubmissionGrader {
+        let setup = try setup()
+        lock.lock(); defer { lock.unlock() }
+        if let preparedGrader { return preparedGrader }
+        let grader = try setup.makeGrader()
+        preparedGrader = grader
+        return grader
+    }
+
+    var manifest: Manifest { get throws { try setup().manifest } }
+
+    /// Grades a folder and checks the report against the schema.
+    func grade(_ submission: URL, name: String? = nil, seed: UInt64 = 2026, includeHidden: Bool = true,
+               exercises: [String]? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> SubmissionReport {
+        let report = try grader().grade(submission: submission, name: name ?? submission.lastPathComponent,
+                                        options: .init(seed: seed, includeHidden: includeHidden, exercises: exercises))
+        assertSchemaValid(report, file: file, line: line)
+        return report
+    }
+
+    // MARK: Shared copies
+
+    private static let sharedLock = NSLock()
+    nonisolated(unsafe) private static var sharedCopies: [String: TestPackage] = [:]
+
+    /// A copy shared by every test in this process that asks for the same key (the manifest's own limits).
+    static func shared(_ key: String = "standard", limits: Limits = Limits()) throws -> TestPackage {
+        sharedLock.lock(); defer { sharedLock.unlock() }
+        if let copy = sharedCopies[key] { return copy }
+        let copy = try TestPackage(name: key, limits: limits)
+        sharedCopies[key] = copy
+        return copy
+    }
+
+    /// Reads a fixture file of the real package (grading/fixtures/...).
+    static func fixture(_ relativePath: String) throws -> String {
+        try String(contentsOf: sourceRoot.appendingPathComponent(relativePath), encoding: .utf8)
+    }
+
+    static func subfolders(of relativePath: String) -> [URL] {
+        let url = sourceRoot.appendingPathComponent(relativePath)
+        return ((try? FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isDirectoryKey])) ?? [])
+            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// The single `.swift` file in a fixture folder.
+    static func onlySwiftFile(in folder: URL) throws -> URL {
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "swift" }
+        XCTAssertEqual(files.count, 1, "\(folder.path) should hold exactly one .swift file")
+        return try XCTUnwrap(files.first)
+    }
+}
