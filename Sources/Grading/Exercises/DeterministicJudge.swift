@@ -80,22 +80,32 @@ struct DeterministicJudge: Sendable {
                          misconception: misconception, tolerance: tolerance)
     }
 
-    /// The first variant that reproduces every output the student got wrong, while itself being wrong on at least
-    /// one of them (a variant that agrees with the reference on this input proves nothing).
+    /// The variant the student's outputs point to. A variant must reproduce every output the student got wrong and
+    /// itself be wrong on at least one of them (a variant that agrees with the reference on this input proves
+    /// nothing). Among those, one that also reproduces the outputs the student got RIGHT is preferred: an infinite
+    /// loss alone fits several mistakes, but a right gradient next to it singles out one.
     private func diagnose(got: [NamedOutput], expected: [NamedOutput], wrongLabels: Set<String>) -> Misconception? {
         guard !wrongLabels.isEmpty else { return nil }
+        var partial: Misconception?
         for variant in variants {
             let variantOutputs = outputs(calls, calls.map { simulate($0, using: variant.implementation) })
-            var reproduces = true, differs = false
-            for ((g, e), v) in zip(zip(got, expected), variantOutputs) where wrongLabels.contains(g.label) {
-                guard let gotTensor = g.tensor, let variantTensor = v.tensor, let expectedTensor = e.tensor,
-                      Comparison.resembles(gotTensor, variantTensor) else { reproduces = false; break }
+            var reproducesWrong = true, reproducesAll = true, differs = false
+            for ((g, e), v) in zip(zip(got, expected), variantOutputs) {
+                let same: Bool
+                if let gotTensor = g.tensor, let variantTensor = v.tensor { same = Comparison.resembles(gotTensor, variantTensor) } else { same = false }
+                guard wrongLabels.contains(g.label) else {
+                    if !same { reproducesAll = false }
+                    continue
+                }
+                guard same, let variantTensor = v.tensor, let expectedTensor = e.tensor else { reproducesWrong = false; break }
                 if !Comparison.compare(variantTensor, expected: expectedTensor, name: "", tolerance: tolerance,
                                        magnitude: magnitudes[e.label]).passed { differs = true }
             }
-            if reproduces && differs { return variant.misconception }
+            guard reproducesWrong && differs else { continue }
+            if reproducesAll { return variant.misconception }
+            if partial == nil { partial = variant.misconception }
         }
-        return nil
+        return partial
     }
 }
 

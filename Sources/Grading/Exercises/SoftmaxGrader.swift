@@ -66,6 +66,7 @@ public struct SoftmaxGrader: ExerciseGrader {
                                        outputs: outputs)
         if inputs.checkGradientAgainstLoss {
             let perturbedStart = firstCrossEntropy + crossEntropyCount
+            let directions = directions
             judge.extraChecks = { _, replies in
                 (0..<crossEntropyCount).map { k in
                     Self.gradientAgainstLoss(gradient: replies[firstCrossEntropy + k].tensor(0),

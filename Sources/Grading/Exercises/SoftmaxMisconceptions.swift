@@ -27,11 +27,8 @@ public enum SoftmaxMisconceptions {
 
     /// The variants, in the order they are tried during diagnosis.
     public static let variants: [WrongVariant] = [
-        WrongVariant(noMaxShift, with(softmax: { rowwise($0) { row in
-            let e = row.map { exp($0) }; let s = e.reduce(0, +); return e.map { $0 / s } } })),
-        WrongVariant(globalMaxShift, with(softmax: { logits in
-            let m = logits.scalars.max() ?? 0
-            return rowwise(logits) { row in let e = row.map { exp($0 - m) }; let s = e.reduce(0, +); return e.map { $0 / s } } })),
+        WrongVariant(noMaxShift, shifted { _ in 0 }),
+        WrongVariant(globalMaxShift, shifted { $0.scalars.max() ?? 0 }),
         WrongVariant(wrongAxis, with(softmax: { softmaxOverFirstAxis($0) })),
         WrongVariant(ceSummed, {
             var implementation = ExerciseImplementation.reference
@@ -53,6 +50,30 @@ public enum SoftmaxMisconceptions {
             return implementation
         }()),
     ]
+
+    /// Softmax and cross-entropy that subtract `shift(logits)` (one number for the whole batch) instead of each row's
+    /// maximum: p = exp(x − s)/Σ exp(x − s), loss = log Σ exp(x − s) + s − x[y], gradient (p − onehot)/N.
+    static func shifted(_ shift: @escaping @Sendable (Tensor) -> Double) -> ExerciseImplementation {
+        var implementation = ExerciseImplementation.reference
+        let softmax: @Sendable (Tensor) -> Tensor = { logits in
+            let s = shift(logits)
+            return rowwise(logits) { row in let e = row.map { exp($0 - s) }; let total = e.reduce(0, +); return e.map { $0 / total } }
+        }
+        implementation.softmax = softmax
+        implementation.softmaxCrossEntropy = { logits, labels in
+            let s = shift(logits)
+            var p = softmax(logits)
+            let (n, c) = (logits.shape[0], logits.shape[1])
+            var loss = 0.0
+            for i in 0..<n {
+                let row = logits.scalars[(i * c)..<(i * c + c)]
+                loss += log(row.reduce(0) { $0 + exp($1 - s) }) + s - logits.scalars[i * c + labels[i]]
+                p.scalars[i * c + labels[i]] -= 1
+            }
+            return (loss / Double(n), p / Double(n))
+        }
+        return implementation
+    }
 
     /// The reference, with softmax replaced by `softmax` and cross-entropy built on that softmax the usual way
     /// (loss −mean log p[y], gradient (p − onehot)/N), as a student who reuses their own softmax would write it.

@@ -1,0 +1,205 @@
+import Foundation
+import Grading
+import Reference
+import TensorKit
+import WorkerKit
+import XCTest
+
+/// The judges, in-process: correct implementations (the reference, and ones that draw randomness differently) earn
+/// full marks on every manifest test for many seeds; each known wrong variant loses points and is named.
+final class JudgeTests: XCTestCase {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let manifest: Manifest = try! loadManifest(packageRoot: packageRoot)
+    static let seeds: [UInt64] = Array(0..<20).map { UInt64($0) &* 0x9E37_79B9 &+ 11 }
+
+    /// Grades `implementation` on every test of `exercise` with `seed`: (test name, judgement).
+    static func grade(_ exercise: String, _ implementation: ExerciseImplementation, seed: UInt64) -> [(String, Judgement)] {
+        let grader = ExerciseCatalog.all.first { $0.id == exercise }!
+        return manifest.exercise(exercise)!.tests.map { spec in
+            let test = grader.makeTest(spec: spec, seed: seed)
+            return (spec.name, test.judge(test.calls.map { simulate($0, using: implementation) }))
+        }
+    }
+
+    func testManifestMatchesTheCatalogAndGivesTwentyPointsPerExercise() throws {
+        let manifest = Self.manifest
+        XCTAssertEqual(manifest.exercises.map(\.id), ["softmax", "he-init", "dropout", "adam", "conv2d"])
+        XCTAssertEqual(ExerciseCatalog.all.map(\.id), manifest.exercises.map(\.id))
+        for exercise in manifest.exercises {
+            XCTAssertEqual(exercise.maxScore, 20, exercise.id)
+            XCTAssertGreaterThanOrEqual(exercise.tests.filter { $0.visibility == .visible }.count, 3, exercise.id)
+            XCTAssertGreaterThanOrEqual(exercise.tests.filter { $0.visibility == .hidden }.count, 3, exercise.id)
+        }
+        XCTAssertNoThrow(try manifest.validate(against: ExerciseCatalog.all))
+    }
+
+    func testReferenceEarnsFullMarksOnEveryTestForTwentySeeds() {
+        for exercise in Self.manifest.exercises.map(\.id) {
+            for seed in Self.seeds {
+                for (name, judgement) in Self.grade(exercise, .reference, seed: seed) {
+                    XCTAssertEqual(judgement.fraction, 1, "\(exercise)/\(name) seed \(seed): \(judgement.message)")
+                }
+            }
+        }
+    }
+
+    func testSameSeedGivesTheSameTestAndDifferentSeedsDifferentInputs() {
+        for grader in ExerciseCatalog.all {
+            for spec in Self.manifest.exercise(grader.id)!.tests {
+                XCTAssertEqual(grader.makeTest(spec: spec, seed: 5).calls, grader.makeTest(spec: spec, seed: 5).calls)
+                XCTAssertNotEqual(grader.makeTest(spec: spec, seed: 5).calls, grader.makeTest(spec: spec, seed: 6).calls,
+                                  "\(grader.id)/\(spec.name)")
+            }
+        }
+    }
+
+    func testCorrectImplementationsThatDrawRandomnessDifferentlyPass() {
+        var other = ExerciseImplementation.reference
+        // Box–Muller from Double.random(in:using:), both outputs used: a different stream, the same distribution.
+        other.heNormal = { shape, generator in
+            let std = (2 / Double(Reference.fans(shape: shape).fanIn)).squareRoot()
+            var values: [Double] = []
+            let count = shape.reduce(1, *)
+            while values.count < count {
+                let u1 = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &generator)
+                let u2 = Double.random(in: 0..<1, using: &generator)
+                let r = (-2 * log(u1)).squareRoot()
+                values += [r * cos(2 * .pi * u2), r * sin(2 * .pi * u2)]
+            }
+            return Tensor(shape: shape, scalars: Array(values.prefix(count)).map { $0 * std })
+        }
+        // Keeps when u < 1 − p, multiplies by the scale instead of dividing.
+        other.dropoutForward = { input, p, training, generator in
+            guard training else { return (input, Tensor(ones: input.shape)) }
+            if p >= 1 { return (Tensor(zeros: input.shape), Tensor(zeros: input.shape)) }
+            let mask = Tensor(shape: input.shape) { _ in Double.random(in: 0..<1, using: &generator) < 1 - p ? 1 / (1 - p) : 0 }
+            return (input * mask, mask)
+        }
+        for exercise in ["he-init", "dropout"] {
+            for seed in Self.seeds {
+                for (name, judgement) in Self.grade(exercise, other, seed: seed) {
+                    XCTAssertEqual(judgement.fraction, 1, "\(exercise)/\(name) seed \(seed): \(judgement.message)")
+                }
+            }
+        }
+    }
+
+    /// Every variant loses points somewhere and is named there, and is never named as a different misconception.
+    func assertNamed(_ exercise: String, _ variants: [(id: String, implementation: ExerciseImplementation)],
+                     seeds: [UInt64] = [1, 2, 3], file: StaticString = #filePath, line: UInt = #line) {
+        for variant in variants {
+            var named = false
+            for seed in seeds {
+                for (name, judgement) in Self.grade(exercise, variant.implementation, seed: seed) {
+                    if let found = judgement.misconception {
+                        XCTAssertEqual(found.id, variant.id, "\(exercise)/\(name) seed \(seed): \(judgement.message)", file: file, line: line)
+                        XCTAssertLessThan(judgement.fraction, 1, file: file, line: line)
+                        if found.id == variant.id { named = true }
+                    }
+                }
+                XCTAssertLessThan(Self.grade(exercise, variant.implementation, seed: seed).map(\.1.fraction).reduce(0, +),
+                                  Double(Self.manifest.exercise(exercise)!.tests.count), "\(variant.id) lost no points", file: file, line: line)
+            }
+            XCTAssertTrue(named, "\(exercise): no test named the misconception \(variant.id)", file: file, line: line)
+        }
+    }
+
+    func testDeterministicMisconceptionsAreNamed() {
+        assertNamed("softmax", SoftmaxMisconceptions.variants.map { ($0.misconception.id, $0.implementation) })
+        assertNamed("adam", AdamMisconceptions.variants.map { ($0.misconception.id, $0.implementation) })
+        assertNamed("conv2d", Conv2DMisconceptions.variants.map { ($0.misconception.id, $0.implementation) })
+        XCTAssertEqual(Set(SoftmaxMisconceptions.variants.map(\.misconception.id)),
+                       ["no-max-shift", "global-max-shift", "wrong-axis", "ce-summed", "ce-log-of-softmax"])
+        XCTAssertEqual(Set(AdamMisconceptions.variants.map(\.misconception.id)),
+                       ["no-bias-correction", "epsilon-inside-sqrt", "stale-step-counter", "bias-correct-m-only", "moments-not-stored"])
+        XCTAssertEqual(Set(Conv2DMisconceptions.variants.map(\.misconception.id)),
+                       ["flipped-kernel", "missing-bias", "padding-once", "ceil-output", "stride-ignored", "weight-layout-cf"])
+    }
+
+    func testHeInitMisconceptionsAreNamed() {
+        func normal(_ std: @escaping @Sendable ([Int]) -> Double) -> ExerciseImplementation {
+            var implementation = ExerciseImplementation.reference
+            implementation.heNormal = { shape, g in Tensor.randomNormal(shape: shape, standardDeviation: std(shape), using: &g) }
+            return implementation
+        }
+        var uniform = ExerciseImplementation.reference
+        uniform.heNormal = { shape, g in Reference.heUniform(shape: shape, using: &g) }
+        var constant = ExerciseImplementation.reference
+        constant.heNormal = { shape, _ in Tensor(repeating: (2 / Double(Reference.fans(shape: shape).fanIn)).squareRoot(), shape: shape) }
+        assertNamed("he-init", [
+            ("variance-as-std", normal { 2 / Double(Reference.fans(shape: $0).fanIn) }),
+            ("fan-out", normal { (2 / Double(Reference.fans(shape: $0).fanOut)).squareRoot() }),
+            ("xavier", normal { let f = Reference.fans(shape: $0); return (2 / Double(f.fanIn + f.fanOut)).squareRoot() }),
+            ("lecun", normal { (1 / Double(Reference.fans(shape: $0).fanIn)).squareRoot() }),
+            ("conv-fanin-without-kernel", normal { (2 / Double($0[1])).squareRoot() }),
+            ("uniform", uniform),
+            ("constant", constant),
+        ], seeds: [1])
+    }
+
+    func testDropoutMisconceptionsAreNamed() {
+        func forward(_ body: @escaping @Sendable (Tensor, Double, Bool, inout SeededGenerator) -> (output: Tensor, mask: Tensor)) -> ExerciseImplementation {
+            var implementation = ExerciseImplementation.reference
+            implementation.dropoutForward = body
+            return implementation
+        }
+        var ignoresMask = ExerciseImplementation.reference
+        ignoresMask.dropoutBackward = { gradOutput, _ in gradOutput }
+        assertNamed("dropout", [
+            ("no-scaling", forward { x, p, training, g in
+                guard training else { return (x, Tensor(ones: x.shape)) }
+                let mask = Tensor(shape: x.shape) { _ in g.nextUniform() >= p ? 1 : 0 }
+                return (x * mask, mask) }),
+            ("keep-probability", forward { x, p, training, g in Reference.dropoutForward(x, p: 1 - p, training: training, using: &g) }),
+            ("drop-at-eval", forward { x, p, _, g in Reference.dropoutForward(x, p: p, training: true, using: &g) }),
+            ("rescale-at-eval", forward { x, p, training, g in
+                training ? Reference.dropoutForward(x, p: p, training: true, using: &g) : (x * (1 - p), Tensor(repeating: 1 - p, shape: x.shape)) }),
+            ("backward-ignores-mask", ignoresMask),
+            ("nan-at-p1", forward { x, p, training, g in
+                guard training else { return (x, Tensor(ones: x.shape)) }
+                let mask = Tensor(shape: x.shape) { _ in (g.nextUniform() >= p ? 1.0 : 0.0) * (1 / (1 - p)) }
+                return (x * mask, mask) }),
+        ], seeds: [1])
+    }
+
+    func testMalformedRepliesGetClearMessages() {
+        let grader = SoftmaxGrader()
+        let spec = Self.manifest.exercise("softmax")!.tests.first { $0.name == "rank-4" }!
+        let test = grader.makeTest(spec: spec, seed: 3)
+        let good = test.calls.map { simulate($0, using: .reference) }
+
+        var wrongShape = good
+        wrongShape[0].tensors[0] = good[0].tensors[0].reshaped([6, 4, 5])
+        let shapeVerdict = test.judge(wrongShape)
+        XCTAssertEqual(shapeVerdict.fraction, 0)
+        XCTAssertTrue(shapeVerdict.message.contains("shape [6, 4, 5]") && shapeVerdict.message.contains("[2, 3, 4, 5]"), shapeVerdict.message)
+
+        var inconsistent = good
+        inconsistent[0].tensors[0].scalars.removeLast()
+        XCTAssertTrue(test.judge(inconsistent).message.contains("119 scalars"), test.judge(inconsistent).message)
+
+        var withNaN = good
+        withNaN[0].tensors[0].scalars[7] = .nan
+        let nanVerdict = test.judge(withNaN)
+        XCTAssertLessThan(nanVerdict.fraction, 1)
+        XCTAssertTrue(nanVerdict.message.contains("NaN"), nanVerdict.message)
+        XCTAssertEqual(nanVerdict.worst?.index, [0, 0, 1, 2])
+
+        XCTAssertEqual(test.judge([]).fraction, 0)
+    }
+
+    func testComparisonReportsTheWorstElementWithItsErrors() {
+        let expected = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        var got = expected
+        got.scalars[4] = 5.5
+        got.scalars[1] = 2 + 1e-7
+        let result = Comparison.compare(got, expected: expected, name: "output", tolerance: Tolerance(atol: 1e-12, rtol: 1e-9))
+        XCTAssertFalse(result.passed)
+        XCTAssertEqual(result.worst?.index, [1, 1])
+        XCTAssertEqual(result.worst?.mismatched, 2)
+        XCTAssertEqual(result.worst?.total, 6)
+        XCTAssertEqual(result.worst?.absoluteError ?? 0, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(result.worst?.relativeError ?? 0, 0.1, accuracy: 1e-12)
+        XCTAssertTrue(Comparison.compare(expected, expected: expected, name: "output", tolerance: Tolerance(atol: 0, rtol: 0)).passed)
+    }
+}
