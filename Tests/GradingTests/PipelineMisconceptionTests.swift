@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+@testable import Grading
+
+/// Every misconception fixture, graded end to end in one batch, loses points on its exercise and is named in the
+/// report by its id; every alternative correct style gets full marks.
+final class PipelineMisconceptionTests: XCTestCase {
+    func testEveryMisconceptionIsNamedAndEveryAlternativePasses() throws {
+        let package = try TestPackage.shared()
+        let work = try package.scratchFolder("misconceptions")
+        let submissions = work.appendingPathComponent("class")
+        let out = work.appendingPathComponent("out")
+
+        /// submission name → (exercise id, misconception id or nil for an alternative)
+        var expectations: [String: (exercise: String, misconception: String?)] = [:]
+        for exerciseFolder in TestPackage.subfolders(of: "grading/fixtures/misconceptions") {
+            for fixture in TestPackage.subfolders(of: "grading/fixtures/misconceptions/\(exerciseFolder.lastPathComponent)") {
+                let file = try TestPackage.onlySwiftFile(in: fixture)
+                let exercise = try XCTUnwrap(TestPackage.exerciseID(forFile: file.lastPathComponent), file.path)
+                XCTAssertEqual(exercise, exerciseFolder.lastPathComponent, "\(file.path) sits under another exercise's folder")
+                let name = "mc-\(exercise)-\(fixture.lastPathComponent)"
+                try package.makeSubmission(in: submissions, name: name,
+                                           overrides: [file.lastPathComponent: try String(contentsOf: file, encoding: .utf8)])
+                expectations[name] = (exercise, fixture.lastPathComponent)
+            }
+        }
+        for style in TestPackage.subfolders(of: "grading/fixtures/alternatives") {
+            let file = try TestPackage.onlySwiftFile(in: style)
+            let exercise = try XCTUnwrap(TestPackage.exerciseID(forFile: file.lastPathComponent), file.path)
+            let name = "alt-\(style.lastPathComponent)"
+            try package.makeSubmission(in: submissions, name: name,
+                                       overrides: [file.lastPathComponent: try String(contentsOf: file, encoding: .utf8)])
+            expectations[name] = (exercise, nil)
+        }
+        XCTAssertGreaterThanOrEqual(expectations.values.filter { $0.misconception != nil }.count, 25, "the misconception fixtures were not found")
+        XCTAssertGreaterThanOrEqual(expectations.values.filter { $0.misconception == nil }.count, 5, "the alternative fixtures were not found")
+
+        let runner = BatchRunner(grader: try package.grader(),
+                                 options: .init(submissions: submissions, out: out, jobs: 2, seed: 2026, includeHidden: true))
+        let result = try runner.run()
+        XCTAssertEqual(result.graded, expectations.count)
+        XCTAssertEqual(result.resumed, 0)
+        XCTAssertEqual(Set(result.reports.map(\.submission)), Set(expectations.keys))
+
+        for report in result.reports.sorted(by: { $0.submission < $1.submission }) {
+            assertSchemaValid(report)
+            let written = try assertSchemaValidFile(out.appendingPathComponent(report.submission).appendingPathComponent("report.json"))
+            // Compared encoded: NaN (a wrong variant's output) is never equal to itself as a Double.
+            XCTAssertEqual(String(decoding: try ReportIO.encode(written), as: UTF8.self),
+                           String(decoding: try ReportIO.encode(report), as: UTF8.self),
+                           "report.json holds exactly the report the batch returned")
+            guard let expected = expectations[report.submission] else { XCTFail("unexpected \(report.submission)"); continue }
+            let attacked = try XCTUnwrap(report.exercise(expected.exercise))
+            for other in report.exercises where other.id != expected.exercise {
+                XCTAssertEqual(other.status, .passed, "\(report.submission): the untouched exercise \(other.id) must pass; \(other.message)")
+            }
+            if let misconception = expected.misconception {
+                XCTAssertLessThan(attacked.score, attacked.maxScore, "\(report.submission) kept every point: \(attacked.message)")
+                XCTAssertTrue([.partial, .failed].contains(attacked.status), "\(report.submission): \(attacked.status.rawValue) \(attacked.message)")
+                let named = attacked.tests.compactMap(\.misconception?.id)
+                XCTAssertTrue(named.contains(misconception),
+                              "\(report.submission): no test names '\(misconception)'; named \(named), tests \(attacked.tests.map { "\($0.name): \($0.status.rawValue)" })")
+                for test in attacked.tests where test.misconception != nil {
+                    XCTAssertNotEqual(test.status, .passed, "\(report.submission) \(test.name): a passing test names no misconception")
+                    XCTAssertFalse(test.misconception!.summary.isEmpty)
+                    XCTAssertFalse(test.misconception!.fix.isEmpty)
+                }
+            } else {
+                assertFullMarks(report)
+                XCTAssertTrue(report.exercises.flatMap(\.tests).allSatisfy { $0.misconception == nil },
+                              "\(report.submission): a correct alternative is never called a misconception")
+            }
+        }
+        let csv = try String(contentsOf: out.appendingPathComponent("grades.csv"), encoding: .utf8)
+        XCTAssertEqual(csv.split(separator: "\n").count, expectations.count + 1)
+    }
+}
