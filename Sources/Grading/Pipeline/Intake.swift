@@ -124,10 +124,12 @@ public struct Intake: Sendable {
 enum ZipExtractor {
     static func extract(zip: URL, into destination: URL, sandbox: Sandbox, slot: Int) -> (folder: URL, notices: [String]) {
         var notices: [String] = []
+        var refused: [String] = []
         if let listing = try? GraderEnvironment.runQuick(["unzip", "-Z1", zip.path], timeout: 20) {
             for name in listing.split(separator: "\n").map(String.init) {
                 if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
                     notices.append("The zip entry '\(name)' would land outside the submission's folder and was refused.")
+                    refused.append(name)
                 }
             }
         } else {
@@ -136,7 +138,10 @@ enum ZipExtractor {
         }
         try? FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
         if let uid = sandbox.uid(forSlot: slot) { chown(destination.path, uid, uid) }
-        let command = sandbox.command(["unzip", "-qq", "-o", zip.lastPathComponent, "-d", "/box/out"],
+        // Refused entries must not be extracted at all: unzip would strip their `/` and `..` and put them inside the
+        // folder, where they would still be compiled and would hide a zip's single top folder.
+        let exclusions = refused.isEmpty ? [] : ["-x"] + refused.map(unzipLiteralPattern)
+        let command = sandbox.command(["unzip", "-qq", "-o", zip.lastPathComponent, "-d", "/box/out"] + exclusions,
                                       limits: .init(cpuSeconds: 20, memoryMiB: 512, processes: 8, fileSizeMiB: 4),
                                       binds: [.init(zip.deletingLastPathComponent().path, at: "/box/in"),
                                               .init(destination.path, at: "/box/out", writable: true)],
@@ -157,5 +162,10 @@ enum ZipExtractor {
             }
         }
         return (folder, notices)
+    }
+
+    /// An unzip pattern that matches exactly `name`: its wildcard characters are put in brackets.
+    static func unzipLiteralPattern(_ name: String) -> String {
+        String(name.flatMap { "[*?\\".contains($0) ? "[\($0)]" : String($0) })
     }
 }
