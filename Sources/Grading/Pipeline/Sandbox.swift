@@ -113,7 +113,9 @@ public struct Sandbox: Sendable {
     public func command(_ program: [String], limits: ResourceLimits, binds: [Bind], workingDirectory: String,
                         slot: Int, environment: [String: String] = [:]) -> [String] {
         // ulimit -v and -f take KiB (bash's -f counts 1024-byte blocks).
-        let ulimits = "cd \(Sandbox.shellQuote(workingDirectory)) || exit 125; ulimit -c 0; ulimit -t \(limits.cpuSeconds); ulimit -v \(limits.memoryMiB * 1024); " +
+        // SIGXFSZ ignored: a write past the file-size limit fails with EFBIG (the write is capped) instead of
+        // killing the program, so code that only logs too much still gets its answers graded.
+        let ulimits = "cd \(Sandbox.shellQuote(workingDirectory)) || exit 125; trap '' XFSZ; ulimit -c 0; ulimit -t \(limits.cpuSeconds); ulimit -v \(limits.memoryMiB * 1024); " +
             "ulimit -f \(limits.fileSizeMiB * 1024); ulimit -u \(limits.processes) 2>/dev/null; exec \"$@\""
         let limited = ["/bin/bash", "-c", ulimits, "sandboxed"] + program
         var env = ["PATH": "\(toolchainRoot)/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
