@@ -172,6 +172,13 @@ final class TestPackage: @unchecked Sendable {
         return copy
     }
 
+    /// A copy whose manifest allows 4 s per test and 1 GiB, so every hang costs seconds. Not less than 4 s: on a
+    /// loaded two-core machine a correct worker's first test, or an unbounded allocation reaching the limit, can
+    /// take over 2 s.
+    static func sharedShortLimits() throws -> TestPackage {
+        try shared("short-limits", limits: .init(timeLimitSeconds: 4, memoryMiB: 1024, compileSeconds: 40))
+    }
+
     /// Reads a fixture file of the real package (grading/fixtures/...).
     static func fixture(_ relativePath: String) throws -> String {
         try String(contentsOf: sourceRoot.appendingPathComponent(relativePath), encoding: .utf8)
