@@ -164,12 +164,35 @@ final class TestPackage: @unchecked Sendable {
     nonisolated(unsafe) private static var sharedCopies: [String: TestPackage] = [:]
 
     /// A copy shared by every test in this process that asks for the same key (the manifest's own limits).
+    /// Shared copies are removed when the test bundle finishes.
     static func shared(_ key: String = "standard", limits: Limits = Limits()) throws -> TestPackage {
         sharedLock.lock(); defer { sharedLock.unlock() }
         if let copy = sharedCopies[key] { return copy }
+        if sharedCopies.isEmpty {
+            removeCopiesOfFinishedRuns()
+            XCTestObservationCenter.shared.addTestObserver(SharedCopiesCleanup())
+        }
         let copy = try TestPackage(name: key, limits: limits)
         sharedCopies[key] = copy
         return copy
+    }
+
+    static func removeAllShared() {
+        sharedLock.lock(); defer { sharedLock.unlock() }
+        sharedCopies.removeAll()  // Each copy's deinit removes its folder, and its grader's work folder.
+    }
+
+    /// Removes copies left behind by test processes that are gone (killed before their cleanup ran).
+    private static func removeCopiesOfFinishedRuns() {
+        let temporary = URL(fileURLWithPath: NSTemporaryDirectory())
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+            where name.hasPrefix("grading-tests-") && name != kitCache.lastPathComponent {
+            let parts = name.split(separator: "-")
+            guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+            }
+        }
     }
 
     /// A copy whose manifest allows 4 s per test and 1 GiB, so every hang costs seconds. Not less than 4 s: on a
@@ -198,4 +221,9 @@ final class TestPackage: @unchecked Sendable {
         XCTAssertEqual(files.count, 1, "\(folder.path) should hold exactly one .swift file")
         return try XCTUnwrap(files.first)
     }
+}
+
+/// Removes the shared package copies once every test has run.
+private final class SharedCopiesCleanup: NSObject, XCTestObservation {
+    func testBundleDidFinish(_ testBundle: Bundle) { TestPackage.removeAllShared() }
 }
