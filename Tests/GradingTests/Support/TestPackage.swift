@@ -179,7 +179,16 @@ final class TestPackage: @unchecked Sendable {
 
     static func removeAllShared() {
         sharedLock.lock(); defer { sharedLock.unlock() }
-        sharedCopies.removeAll()  // Each copy's deinit removes its folder, and its grader's work folder.
+        // Removed here rather than in deinit: the test case instances that used a copy live until the process ends.
+        for copy in sharedCopies.values { copy.removeFiles() }
+        sharedCopies.removeAll()
+    }
+
+    /// Removes the copy's folder and its grader's work folder.
+    func removeFiles() {
+        lock.lock(); defer { lock.unlock() }
+        if let preparedGrader { try? FileManager.default.removeItem(at: preparedGrader.workRoot) }
+        try? FileManager.default.removeItem(at: root)
     }
 
     /// Removes copies left behind by test processes that are gone (killed before their cleanup ran).
