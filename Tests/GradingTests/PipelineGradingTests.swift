@@ -119,6 +119,12 @@ final class PipelineGradingTests: XCTestCase {
         XCTAssertFalse(report.notices.contains { $0.contains("Fine.swift") }, "\(report.notices)")
     }
 
+    func testRefusedZipEntriesAreExcludedLiterally() {
+        // unzip reads -x arguments as wildcards; a refused name must match only itself.
+        XCTAssertEqual(ZipExtractor.unzipLiteralPattern("../escape.swift"), "../escape.swift")
+        XCTAssertEqual(ZipExtractor.unzipLiteralPattern("../[e]s*c?.swift"), "../[[]e]s[*]c[?].swift")
+    }
+
     func testStudentPrintsAreShownButDoNotChangeTheVerdict() throws {
         let folder = try package.scratchFolder("prints")
         let solution = try String(contentsOf: package.solutions.appendingPathComponent("HeInit.swift"), encoding: .utf8)
