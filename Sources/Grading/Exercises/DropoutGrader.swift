@@ -80,6 +80,15 @@ public struct DropoutGrader: ExerciseGrader {
                 let one = Self.judgeAllDropped(replies.count > 1 ? replies[1] : WorkerReply(), input: x)
                 let fraction = (zero.fraction + one.fraction) / 2
                 if fraction >= 1 { return .pass("p = 0 returned the input with a mask of ones, and p = 1 returned zeros with a mask of zeros.") }
+                // Reading p as the keep probability swaps the two cases: everything dropped at p = 0, nothing at p = 1.
+                let swapped = replies.count > 1 && (replies[0].tensor(0)?.scalars.allSatisfy { $0 == 0 } ?? false)
+                    && (replies[1].tensor(0).map { Comparison.resembles($0, x) } ?? false)
+                if swapped {
+                    let misconception = DropoutMisconceptions.keepProbability
+                    let message = [zero, one].filter { !$0.passed }.map(\.message).joined(separator: " ")
+                    return Judgement(fraction: fraction, message: message + " " + misconception.sentence, worst: zero.worst ?? one.worst,
+                                     misconception: misconception, tolerance: tolerance)
+                }
                 let message = [zero, one].filter { !$0.passed }.map(\.message).joined(separator: " ")
                 return Judgement(fraction: fraction, message: message, worst: zero.worst ?? one.worst,
                                  misconception: one.misconception ?? zero.misconception, tolerance: tolerance)

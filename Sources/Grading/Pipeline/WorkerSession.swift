@@ -26,18 +26,32 @@ struct WorkerSession {
         var outcome: Outcome
         var seconds: Double
         var output: String
+        /// A sentence to add to the test's message (e.g. why its limit was shorter).
+        var note: String? = nil
     }
+
+    /// After one test of an exercise has timed out, its remaining tests get at most this long: correct code answers
+    /// every test in well under a second, and a hang should cost one time limit, not one per test.
+    static let limitAfterTimeout = 2.0
 
     func run(tests: [TestCase]) -> [TestRun] {
         var runs: [TestRun] = []
         var worker: ChildProcess?
-        for test in tests {
+        var shortened = false
+        for var test in tests {
+            if shortened {
+                test.spec.timeLimitSeconds = Swift.min(timeLimit(test), Self.limitAfterTimeout)
+            }
             if worker == nil { worker = start(timeLimit: tests.reduce(0) { $0 + timeLimit($1) }) }
             guard let child = worker else {
                 runs.append(TestRun(outcome: .crashed("The sandbox could not start the compiled program."), seconds: 0, output: ""))
                 continue
             }
-            let run = execute(test, on: child)
+            var run = execute(test, on: child)
+            if case .timedOut = run.outcome {
+                if shortened { run.note = "Its limit was shortened to \(formatSeconds(Self.limitAfterTimeout)) seconds because an earlier test of this exercise had already timed out." }
+                shortened = true
+            }
             runs.append(run)
             if case .replies = run.outcome {} else {
                 child.kill()
