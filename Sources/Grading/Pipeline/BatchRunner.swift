@@ -86,6 +86,7 @@ public final class BatchRunner: @unchecked Sendable {
         let start = Date()
         let submissions = try Self.listSubmissions(in: options.submissions, excluding: options.out)
         try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
+        Self.removeInterruptedWrites(in: options.out)
         var reports = [SubmissionReport?](repeating: nil, count: submissions.count)
         var pending: [Int] = []
         for (index, submission) in submissions.enumerated() {
@@ -127,6 +128,18 @@ public final class BatchRunner: @unchecked Sendable {
         let csv = GradesCSV.make(reports: all, exerciseIDs: grader.manifest.exercises.map(\.id))
         try ReportIO.writeAtomically(Data(csv.utf8), to: options.out.appendingPathComponent("grades.csv"))
         return Result(reports: all, graded: pending.count, resumed: resumed, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// A batch killed in the middle of an atomic write leaves its hidden temporary file (`.report.json.<uuid>.tmp`)
+    /// behind; the report itself is either absent or whole. Clear those leftovers before grading again.
+    static func removeInterruptedWrites(in out: URL) {
+        let fm = FileManager.default
+        let folders = [out] + ((try? fm.contentsOfDirectory(at: out, includingPropertiesForKeys: nil)) ?? [])
+        for folder in folders {
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                try? fm.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
     }
 
     private func folder(for name: String) -> URL { options.out.appendingPathComponent(name) }
