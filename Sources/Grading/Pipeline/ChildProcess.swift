@@ -171,10 +171,17 @@ final class ChildProcess {
     /// Drains output until the stream closes or the deadline passes (used after the child exits or is killed).
     func drainOutputUntilClosed(deadline: Date) {
         while !outputClosed && deadline.timeIntervalSinceNow > 0 {
-            var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 1, 50)
-            if ready > 0 { drainOutput() } else if ready == 0 { if reaped != nil { return } }
+            if !pollOutput(milliseconds: 50) && reaped != nil { return }
         }
+    }
+
+    /// Waits up to `milliseconds` for output and drains it; false if none came.
+    @discardableResult
+    private func pollOutput(milliseconds: Int32) -> Bool {
+        var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
+        guard poll(&fds, 1, milliseconds) > 0 else { return false }
+        drainOutput()
+        return true
     }
 
     /// Kills the child's whole process group with SIGKILL (no chance to ignore it).
@@ -201,20 +208,16 @@ final class ChildProcess {
     func waitForExit(deadline: Date) -> (status: Int32, killed: Bool) {
         while deadline.timeIntervalSinceNow > 0 {
             if let status = waitForExit(block: false) { return (status, false) }
-            if !outputClosed { drainOutputUntilClosedStep() } else { usleep(2000) }
+            if !outputClosed { pollOutput(milliseconds: 5) } else { usleep(2000) }
         }
         kill()
         return (waitForExit() ?? 0, true)
     }
 
-    private func drainOutputUntilClosedStep() {
-        var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
-        if poll(&fds, 1, 5) > 0 { drainOutput() }
-    }
-
-    var outputText: String {
-        var text = String(decoding: output, as: UTF8.self)
-        if droppedOutputBytes > 0 { text += "\n… (\(droppedOutputBytes) more bytes of output were dropped)" }
+    /// The captured output from byte `start` on, with a note when bytes past the cap were dropped.
+    func outputText(from start: Int = 0) -> String {
+        var text = String(decoding: output[Swift.min(start, output.count)...], as: UTF8.self)
+        if droppedOutputBytes > 0 { text += "\n… (output truncated: \(droppedOutputBytes) more bytes were dropped)" }
         return text
     }
 }

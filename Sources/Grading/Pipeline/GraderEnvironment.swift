@@ -64,8 +64,8 @@ public struct GraderEnvironment: Sendable {
         child.closeInput()
         let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(timeout))
         child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(2))
-        guard status == 0 else { throw CommandFailed(arguments: arguments, output: child.outputText) }
-        return child.outputText
+        guard status == 0 else { throw CommandFailed(arguments: arguments, output: child.outputText()) }
+        return child.outputText()
     }
 
     struct CommandFailed: Error, CustomStringConvertible {

@@ -90,7 +90,7 @@ public struct Sandbox: Sendable {
             child.closeInput()
             let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(20))
             child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
-            if killed || status != 0 { throw Unavailable.bubblewrapFails(child.outputText.isEmpty ? "exit status \(status >> 8)" : child.outputText) }
+            if killed || status != 0 { throw Unavailable.bubblewrapFails(child.outputText().isEmpty ? "exit status \(status >> 8)" : child.outputText()) }
         } catch let error as Unavailable {
             throw error
         } catch {

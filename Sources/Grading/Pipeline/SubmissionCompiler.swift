@@ -182,7 +182,7 @@ struct SubmissionCompiler {
         let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(limits.compileSeconds))
         child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
         let succeeded = !killed && status == 0 && FileManager.default.fileExists(atPath: output.path)
-        return CompilerResult(succeeded: succeeded, timedOut: killed, output: child.outputText)
+        return CompilerResult(succeeded: succeeded, timedOut: killed, output: child.outputText())
     }
 
     /// Parses `file:line:column: severity: message` lines of swiftc's output.

@@ -62,8 +62,11 @@ public final class SubmissionGrader: @unchecked Sendable {
         var folder = submission
         var info = stat()
         if lstat(submission.path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
-            return report(name: name, options: options, notices: ["The submission \(name) is a symbolic link and was refused; submit a folder or a .zip file."],
-                          status: { _ in (.rejected, "The submission is a symbolic link, so nothing in it was read.") }, start: start)
+            let message = "The submission is a symbolic link, so nothing in it was read."
+            return makeReport(name: name, options: options,
+                              exercises: selectedExercises(options).map { Self.skippedExercise($0, options, .rejected, message) },
+                              notices: ["The submission \(name) is a symbolic link and was refused; submit a folder or a .zip file."],
+                              timings: Timings(totalSeconds: Date().timeIntervalSince(start)))
         }
         if submission.pathExtension.lowercased() == "zip" {
             let extracted = ZipExtractor.extract(zip: submission, into: work.appendingPathComponent("unzipped"), sandbox: sandbox, slot: slot)
@@ -82,13 +85,11 @@ public final class SubmissionGrader: @unchecked Sendable {
 
         var runSeconds = 0.0, judgeSeconds = 0.0
         var exercises: [ExerciseReport] = []
-        for exercise in manifest.exercises where options.exercises?.contains(exercise.id) ?? true {
-            let specs = exercise.tests.filter { options.includeHidden || $0.visibility == .visible }
+        for exercise in selectedExercises(options) {
+            let specs = Self.specs(exercise, options)
             let maxScore = specs.reduce(0) { $0 + $1.points }
             func skipped(_ status: ExerciseStatus, _ message: String, _ diagnostics: [Diagnostic] = []) -> ExerciseReport {
-                ExerciseReport(id: exercise.id, maxScore: maxScore, status: status, message: message, diagnostics: diagnostics,
-                               tests: specs.map { TestReport(name: $0.name, visibility: $0.visibility, status: .skipped, score: 0,
-                                                             maxScore: $0.points, input: "", message: message) })
+                Self.skippedExercise(exercise, options, status, message, diagnostics)
             }
             if let reason = intake.rejected[exercise.id] {
                 exercises.append(skipped(.rejected, reason)); continue
@@ -102,7 +103,8 @@ public final class SubmissionGrader: @unchecked Sendable {
             guard let binary = compiled.binary, let grader = graders.first(where: { $0.id == exercise.id }) else {
                 exercises.append(skipped(.compileError, "The submission could not be compiled.")); continue
             }
-            let tests = specs.map { grader.makeTest(spec: $0, seed: Self.testSeed(options.seed, exercise: exercise.id, test: $0.name)) }
+            // Each grader derives every test's own inputs from the run's seed and the test's name (TestSeeds).
+            let tests = specs.map { grader.makeTest(spec: $0, seed: options.seed) }
             let session = WorkerSession(binary: binary, sandbox: sandbox, slot: slot, limits: manifest.defaults)
             let runStart = Date()
             let runs = session.run(tests: tests)
@@ -112,37 +114,35 @@ public final class SubmissionGrader: @unchecked Sendable {
             judgeSeconds += Date().timeIntervalSince(judgeStart)
             exercises.append(Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports))
         }
-        return SubmissionReport(submission: name, seed: options.seed, exercises: exercises, includesHidden: options.includeHidden,
-                                graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
-                                sandbox: sandbox.kind.rawValue,
-                                timings: Timings(compileSeconds: compiled.seconds, runSeconds: runSeconds, judgeSeconds: judgeSeconds,
-                                                 totalSeconds: Date().timeIntervalSince(start)),
-                                notices: notices)
+        return makeReport(name: name, options: options, exercises: exercises, notices: notices,
+                          timings: Timings(compileSeconds: compiled.seconds, runSeconds: runSeconds, judgeSeconds: judgeSeconds,
+                                           totalSeconds: Date().timeIntervalSince(start)))
     }
 
-    private func report(name: String, options: Options, notices: [String],
-                        status: (ExerciseManifest) -> (ExerciseStatus, String), start: Date) -> SubmissionReport {
-        let exercises = manifest.exercises.filter { options.exercises?.contains($0.id) ?? true }.map { exercise -> ExerciseReport in
-            let specs = exercise.tests.filter { options.includeHidden || $0.visibility == .visible }
-            let (s, message) = status(exercise)
-            return ExerciseReport(id: exercise.id, maxScore: specs.reduce(0) { $0 + $1.points }, status: s, message: message,
-                                  tests: specs.map { TestReport(name: $0.name, visibility: $0.visibility, status: .skipped, score: 0,
-                                                                maxScore: $0.points, input: "", message: message) })
-        }
-        return SubmissionReport(submission: name, seed: options.seed, exercises: exercises, includesHidden: options.includeHidden,
-                                graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
-                                sandbox: sandbox.kind.rawValue, timings: Timings(totalSeconds: Date().timeIntervalSince(start)),
-                                notices: notices)
+    private func selectedExercises(_ options: Options) -> [ExerciseManifest] {
+        manifest.exercises.filter { options.exercises?.contains($0.id) ?? true }
     }
 
-    /// Each test's inputs come from its own seed, derived from the run's seed and the test's name, so adding or
-    /// reordering tests never changes another test's inputs.
-    public static func testSeed(_ seed: UInt64, exercise: String, test: String) -> UInt64 {
-        var hasher = FNV1a()
-        hasher.add(String(seed))
-        hasher.add(exercise)
-        hasher.add(test)
-        return hasher.value
+    /// The tests of `exercise` this run includes (visible only, unless hidden tests were asked for).
+    static func specs(_ exercise: ExerciseManifest, _ options: Options) -> [TestSpec] {
+        exercise.tests.filter { options.includeHidden || $0.visibility == .visible }
+    }
+
+    /// An exercise that could not run: every test skipped with the same reason, no points.
+    static func skippedExercise(_ exercise: ExerciseManifest, _ options: Options, _ status: ExerciseStatus, _ message: String,
+                                _ diagnostics: [Diagnostic] = []) -> ExerciseReport {
+        let specs = specs(exercise, options)
+        return ExerciseReport(id: exercise.id, maxScore: specs.reduce(0) { $0 + $1.points }, status: status, message: message,
+                              diagnostics: diagnostics,
+                              tests: specs.map { TestReport(name: $0.name, visibility: $0.visibility, status: .skipped, score: 0,
+                                                            maxScore: $0.points, input: "", message: message) })
+    }
+
+    private func makeReport(name: String, options: Options, exercises: [ExerciseReport], notices: [String],
+                            timings: Timings) -> SubmissionReport {
+        SubmissionReport(submission: name, seed: options.seed, exercises: exercises, includesHidden: options.includeHidden,
+                         graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
+                         sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
     }
 
     static func testReport(test: TestCase, run: WorkerSession.TestRun) -> TestReport {

@@ -86,11 +86,7 @@ struct WorkerSession {
         var replies: [WorkerReply] = []
         func output() -> String {
             child.drainOutput()
-            var text = String(decoding: child.output[Swift.min(outputStart, child.output.count)...], as: UTF8.self)
-            if child.output.count >= child.outputCap, child.droppedOutputBytes > 0 {
-                text += "\n… (output truncated: \(child.droppedOutputBytes) more bytes were dropped)"
-            }
-            return text
+            return child.outputText(from: outputStart)
         }
         for call in test.calls {
             guard child.send(WireFormat.encode(call)) else {
