@@ -4,7 +4,8 @@ import WorkerKit
 
 /// Tests for inverted dropout. Training-mode outputs are judged on the student's own mask: every mask value is 0 or
 /// 1/(1 − p), the output is input · mask, the number kept is Binomial(n, 1 − p) (exact interval), neighbouring
-/// units and two consecutive calls are independent (runs test, correlation), and the same seed reproduces the mask.
+/// units and two consecutive calls are independent (runs test, correlation), the same seed reproduces the mask, and
+/// on a tiny input called many times the number kept per call follows Binomial(n, 1 − p) (not a fixed count).
 /// Eval mode, p = 0 and p = 1 are exact. Backward is checked on a mask the grader supplies. The random stream is
 /// never replayed, so keeping when u < 1 − p is as correct as keeping when u ≥ p.
 public struct DropoutGrader: ExerciseGrader {
@@ -27,9 +28,14 @@ public struct DropoutGrader: ExerciseGrader {
         case "p-near-zero": return .train(p: 0.05, shape: [200, 250])
         case "p-near-one": return .train(p: 0.95, shape: [200, 250])
         case "rank-4": return .train(p: 0.3, shape: [8, 16, 20, 20])
-        default: return .train(p: 0.5, shape: [500, 100])
+        case "independence": return .train(p: 0.5, shape: [500, 100])
+        default: preconditionFailure("DropoutGrader has no test named '\(name)'; the manifest should have been validated.")
         }
     }
+
+    /// The tiny input of the per-call check, and how many times it is called: 300 calls of 10 units.
+    static let tinyShape = [2, 5]
+    static let tinyCalls = 300
 
     /// Inputs bounded away from zero, so a dropped unit is never confused with a kept zero.
     static func input(_ shape: [Int], _ g: inout SeededGenerator) -> Tensor {
@@ -44,10 +50,12 @@ public struct DropoutGrader: ExerciseGrader {
         case let .train(p, shape):
             let x = Self.input(shape, &g)
             let drawSeed = g.next()
+            let tiny = Self.input(Self.tinyShape, &g)
             let calls = [WorkerCalls.dropoutForward(x, p: p, training: true, seed: drawSeed, repeats: 2),
-                         WorkerCalls.dropoutForward(x, p: p, training: true, seed: drawSeed, repeats: 1)]
-            let summary = "dropoutForward in training mode with p = \(p) (probability of dropping) on an input of shape \(Tensor.describe(shape: shape)) whose entries are all at least 0.5 in size; two calls on one generator, then one more with the same seed."
-            return TestCase(spec: spec, summary: summary, calls: calls) { Self.judgeTraining($0, input: x, p: p, alpha: alpha, tolerance: tolerance) }
+                         WorkerCalls.dropoutForward(x, p: p, training: true, seed: drawSeed, repeats: 1),
+                         WorkerCalls.dropoutForward(tiny, p: p, training: true, seed: g.next(), repeats: Self.tinyCalls)]
+            let summary = "dropoutForward in training mode with p = \(p) (probability of dropping) on an input of shape \(Tensor.describe(shape: shape)) whose entries are all at least 0.5 in size; two calls on one generator, then one more with the same seed; then \(Self.tinyCalls) calls on one generator with a tiny input of shape \(Tensor.describe(shape: Self.tinyShape))."
+            return TestCase(spec: spec, summary: summary, calls: calls) { Self.judgeTraining($0, input: x, tiny: tiny, p: p, alpha: alpha, tolerance: tolerance) }
         case let .eval(p):
             let x = Self.input([30, 40], &g)
             let calls = [WorkerCalls.dropoutForward(x, p: p, training: false, seed: g.next(), repeats: 1)]
@@ -67,7 +75,7 @@ public struct DropoutGrader: ExerciseGrader {
                 if result.passed { return .pass("dropoutBackward returned gradOutput · mask exactly.", tolerance: tolerance) }
                 let ignoresMask = got.map { Comparison.resembles($0, upstream) } ?? false
                 let misconception = ignoresMask ? DropoutMisconceptions.backwardIgnoresMask : nil
-                return Judgement(fraction: 0, message: result.message + (misconception.map { " " + $0.sentence } ?? ""),
+                return Judgement(fraction: 0, message: result.message,
                                  worst: result.worst, misconception: misconception, tolerance: tolerance)
             }
         case .extremes:
@@ -86,7 +94,7 @@ public struct DropoutGrader: ExerciseGrader {
                 if swapped {
                     let misconception = DropoutMisconceptions.keepProbability
                     let message = [zero, one].filter { !$0.passed }.map(\.message).joined(separator: " ")
-                    return Judgement(fraction: fraction, message: message + " " + misconception.sentence, worst: zero.worst ?? one.worst,
+                    return Judgement(fraction: fraction, message: message, worst: zero.worst ?? one.worst,
                                      misconception: misconception, tolerance: tolerance)
                 }
                 let message = [zero, one].filter { !$0.passed }.map(\.message).joined(separator: " ")
@@ -115,7 +123,6 @@ public struct DropoutGrader: ExerciseGrader {
         }
         let passed = [outputResult, maskResult].filter(\.passed).count
         let message = "\(label) dropout must be the identity. " + [outputResult, maskResult].filter { !$0.passed }.map(\.message).joined(separator: " ")
-            + (misconception.map { " " + $0.sentence } ?? "")
         return Judgement(fraction: Double(passed) / 2, message: message, worst: outputResult.worst ?? maskResult.worst,
                          misconception: misconception, tolerance: tolerance)
     }
@@ -130,11 +137,12 @@ public struct DropoutGrader: ExerciseGrader {
         let misconception = hasNaN ? DropoutMisconceptions.nanAtP1 : nil
         let passed = [outputResult, maskResult].filter(\.passed).count
         return Judgement(fraction: Double(passed) / 2,
-                         message: "At p = 1 every unit is dropped, so the output and the mask must be all zeros. " + [outputResult, maskResult].filter { !$0.passed }.map(\.message).joined(separator: " ") + (misconception.map { " " + $0.sentence } ?? ""),
+                         message: "At p = 1 every unit is dropped, so the output and the mask must be all zeros. " + [outputResult, maskResult].filter { !$0.passed }.map(\.message).joined(separator: " "),
                          worst: outputResult.worst ?? maskResult.worst, misconception: misconception)
     }
 
-    static func judgeTraining(_ replies: [WorkerReply], input x: Tensor, p: Double, alpha: Double, tolerance: Tolerance) -> Judgement {
+    static func judgeTraining(_ replies: [WorkerReply], input x: Tensor, tiny: Tensor, p: Double, alpha: Double,
+                              tolerance: Tolerance) -> Judgement {
         var verdict = RandomOpVerdict()
         let first = replies.first
         guard let output = first?.tensor(0), let mask = first?.tensor(1), output.isWellFormed, mask.isWellFormed,
@@ -155,7 +163,8 @@ public struct DropoutGrader: ExerciseGrader {
         verdict.require("output = input · mask", product.passed, product.message)
         let keptCount = kept.filter { $0 }.count
         let nonzeroCount = output.scalars.filter { $0 != 0 }.count
-        let each = alpha / 4
+        // Five statistical checks share the test's alpha (Bonferroni).
+        let each = alpha / 5
         verdict.add(Statistics.binomialCheck(successes: nonzeroCount, trials: n, probability: 1 - p, alpha: each, name: "units kept")) {
             "Of \(n) units \(Int($0.statistic)) were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(n), 1 − p = \(Comparison.format(1 - p))) at significance \(Comparison.format($0.alpha)) (expected about \(Int($0.expected)))."
         }
@@ -178,6 +187,23 @@ public struct DropoutGrader: ExerciseGrader {
             verdict.require("reproducible", again == mask,
                             "A generator created with the same seed gave a different mask; draw all randomness from the generator passed in.")
         }
+        let tinyCounts = keptPerCall(replies.count > 2 ? replies[2] : WorkerReply(), input: tiny)
+        verdict.require("tiny input", tinyCounts != nil,
+                        "On \(tinyCalls) calls with a tiny input of shape \(Tensor.describe(shape: tiny.shape)), dropoutForward should return \(tinyCalls) outputs of that shape.")
+        if let tinyCounts {
+            let m = tiny.count, mode = binomialMode(trials: m, probability: 1 - p)
+            let atMode = tinyCounts.filter { $0 == mode }.count
+            verdict.add(Statistics.binomialCheck(successes: atMode, trials: tinyCalls,
+                                                 probability: binomialProbability(mode, trials: m, probability: 1 - p),
+                                                 alpha: each, name: "calls on the tiny input keeping exactly \(mode) of \(m)")) {
+                "Over \(tinyCalls) calls on \(m) units, \(Int($0.statistic)) kept exactly \(mode) units, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for independent drops (expected about \(Int($0.expected.rounded())) at significance \(Comparison.format($0.alpha))); the number kept per call should vary as Binomial(\(m), 1 − p = \(Comparison.format(1 - p)))."
+            }
+            let total = tinyCounts.reduce(0, +)
+            verdict.add(Statistics.binomialCheck(successes: total, trials: tinyCalls * m, probability: 1 - p, alpha: each,
+                                                 name: "units kept over all calls on the tiny input")) {
+                "Over \(tinyCalls) calls on \(m) units, \(Int($0.statistic)) of \(tinyCalls * m) units were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(tinyCalls * m), 1 − p = \(Comparison.format(1 - p))) at significance \(Comparison.format($0.alpha))."
+            }
+        }
         // Diagnosis from the student's own outputs.
         var misconception: Misconception?
         let keptFraction = Double(nonzeroCount) / Double(n)
@@ -186,11 +212,38 @@ public struct DropoutGrader: ExerciseGrader {
             misconception = DropoutMisconceptions.nanAtP1
         } else if abs(keptFraction - p) < 0.02 && abs(p - 0.5) > 0.05 {
             misconception = DropoutMisconceptions.keepProbability
-        } else if !maskNonzero.isEmpty && maskNonzero.allSatisfy({ $0 == 1 }) && p > 0 {
+        } else if !maskNonzero.isEmpty && maskNonzero.allSatisfy({ $0 == 1 }) && p > 0 && product.passed {
+            // The survivors really are unscaled (output = input · a 0/1 mask), not scaled outputs beside a 0/1 mask.
             misconception = DropoutMisconceptions.noScaling
+        } else if let tinyCounts, let first = tinyCounts.first, tinyCounts.allSatisfy({ $0 == first }),
+                  abs(Double(tiny.count - first) - p * Double(tiny.count)) <= 1, abs(Double(n - nonzeroCount) - p * Double(n)) <= 1 {
+            misconception = DropoutMisconceptions.fixedCount
         }
         return verdict.judgement(passMessage: "The mask holds only 0 and 1/(1 − p), the output is input · mask, \(nonzeroCount) of \(n) units were kept (expected about \(Int(Double(n) * (1 - p)))), the draws look independent and the same seed reproduces them.",
                                  misconception: misconception)
+    }
+
+    /// How many units each of the replies' forward passes kept (non-zero outputs), or nil if any output is
+    /// missing or not of the input's shape.
+    static func keptPerCall(_ reply: WorkerReply, input: Tensor) -> [Int]? {
+        guard reply.tensors.count == 2 * tinyCalls else { return nil }
+        var counts: [Int] = []
+        for k in 0..<tinyCalls {
+            let output = reply.tensors[2 * k]
+            guard output.isWellFormed, output.shape == input.shape else { return nil }
+            counts.append(output.scalars.filter { $0 != 0 }.count)
+        }
+        return counts
+    }
+
+    /// The most likely value of Binomial(n, q): ⌊(n + 1)q⌋, capped at n.
+    static func binomialMode(trials n: Int, probability q: Double) -> Int { Swift.min(n, Int((Double(n + 1) * q).rounded(.down))) }
+
+    /// P(X = k) for X ~ Binomial(n, q).
+    static func binomialProbability(_ k: Int, trials n: Int, probability q: Double) -> Double {
+        var logChoose = 0.0
+        for i in 0..<k { logChoose += log(Double(n - i)) - log(Double(i + 1)) }
+        return exp(logChoose + Double(k) * log(q) + Double(n - k) * log1p(-q))
     }
 
     static func describe(_ tensor: Tensor?) -> String {

@@ -27,4 +27,8 @@ public enum DropoutMisconceptions {
         id: "nan-at-p1",
         summary: "Your dropout returns NaN at p = 1: it computes 0 · 1/(1 − 1) = 0 · ∞ = NaN.",
         fix: "Handle p = 1 separately: every unit is dropped, so the output and the mask are all zeros.")
+    public static let fixedCount = Misconception(
+        id: "fixed-count",
+        summary: "Your dropout drops the same number of units, about p·n, on every call (a shuffled fixed count); each unit must be dropped independently, so the number dropped varies from call to call as Binomial(n, p).",
+        fix: "Draw one uniform number per unit and drop that unit when it is below p; do not pick exactly round(p·n) units to drop.")
 }
