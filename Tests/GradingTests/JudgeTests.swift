@@ -15,10 +15,10 @@ final class JudgeTests: XCTestCase {
     /// Grades `implementation` on every test of `exercise` with `seed`: (test name, judgement).
     static func grade(_ exercise: String, _ implementation: ExerciseImplementation, seed: UInt64) -> [(String, Judgement)] {
         let grader = ExerciseCatalog.all.first { $0.id == exercise }!
-        return manifest.exercise(exercise)!.tests.map { spec in
-            let test = grader.makeTest(spec: spec, seed: seed)
-            return (spec.name, test.judge(test.calls.map { simulate($0, using: implementation) }))
-        }
+        let specs = manifest.exercise(exercise)!.tests
+        let tests = specs.map { grader.makeTest(spec: $0, seed: seed) }
+        let judgements = judgeExercise(tests, replies: tests.map { $0.calls.map { simulate($0, using: implementation) } })
+        return zip(specs, judgements).map { ($0.name, $1!) }
     }
 
     func testManifestMatchesTheCatalogAndGivesTwentyPointsPerExercise() throws {
@@ -155,6 +155,13 @@ final class JudgeTests: XCTestCase {
             ("rescale-at-eval", forward { x, p, training, g in
                 training ? Reference.dropoutForward(x, p: p, training: true, using: &g) : (x * (1 - p), Tensor(repeating: 1 - p, shape: x.shape)) }),
             ("backward-ignores-mask", ignoresMask),
+            ("fixed-count", forward { x, p, training, g in
+                guard training else { return (x, Tensor(ones: x.shape)) }
+                var order = Array(0..<x.count)
+                order.shuffle(using: &g)
+                var mask = Tensor(zeros: x.shape)
+                for i in order.dropFirst(Int((p * Double(x.count)).rounded())) { mask.scalars[i] = 1 / (1 - p) }
+                return (x * mask, mask) }),
             ("nan-at-p1", forward { x, p, training, g in
                 guard training else { return (x, Tensor(ones: x.shape)) }
                 let mask = Tensor(shape: x.shape) { _ in (g.nextUniform() >= p ? 1.0 : 0.0) * (1 / (1 - p)) }

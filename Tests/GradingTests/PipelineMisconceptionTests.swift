@@ -3,7 +3,8 @@ import XCTest
 @testable import Grading
 
 /// Every misconception fixture, graded end to end in one batch, loses points on its exercise and is named in the
-/// report by its id; every alternative correct style gets full marks.
+/// report by its id and by no other; every unlisted bug loses points and is named nothing; every alternative
+/// correct style gets full marks.
 final class PipelineMisconceptionTests: XCTestCase {
     func testEveryMisconceptionIsNamedAndEveryAlternativePasses() throws {
         let package = try TestPackage.shared()
@@ -24,6 +25,19 @@ final class PipelineMisconceptionTests: XCTestCase {
                 expectations[name] = (exercise, fixture.lastPathComponent)
             }
         }
+        var unlisted: Set<String> = []
+        for exerciseFolder in TestPackage.subfolders(of: "grading/fixtures/unlisted") {
+            for fixture in TestPackage.subfolders(of: "grading/fixtures/unlisted/\(exerciseFolder.lastPathComponent)") {
+                let file = try TestPackage.onlySwiftFile(in: fixture)
+                let exercise = try XCTUnwrap(TestPackage.exerciseID(forFile: file.lastPathComponent), file.path)
+                let name = "bug-\(exercise)-\(fixture.lastPathComponent)"
+                try package.makeSubmission(in: submissions, name: name,
+                                           overrides: [file.lastPathComponent: try String(contentsOf: file, encoding: .utf8)])
+                expectations[name] = (exercise, nil)
+                unlisted.insert(name)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(unlisted.count, 6, "the unlisted-bug fixtures were not found")
         for style in TestPackage.subfolders(of: "grading/fixtures/alternatives") {
             let file = try TestPackage.onlySwiftFile(in: style)
             let exercise = try XCTUnwrap(TestPackage.exerciseID(forFile: file.lastPathComponent), file.path)
@@ -33,7 +47,7 @@ final class PipelineMisconceptionTests: XCTestCase {
             expectations[name] = (exercise, nil)
         }
         XCTAssertGreaterThanOrEqual(expectations.values.filter { $0.misconception != nil }.count, 25, "the misconception fixtures were not found")
-        XCTAssertGreaterThanOrEqual(expectations.values.filter { $0.misconception == nil }.count, 5, "the alternative fixtures were not found")
+        XCTAssertGreaterThanOrEqual(expectations.values.filter { $0.misconception == nil }.count - unlisted.count, 5, "the alternative fixtures were not found")
 
         let runner = BatchRunner(grader: try package.grader(),
                                  options: .init(submissions: submissions, out: out, jobs: 2, seed: 2026, includeHidden: true))
@@ -60,11 +74,16 @@ final class PipelineMisconceptionTests: XCTestCase {
                 let named = attacked.tests.compactMap(\.misconception?.id)
                 XCTAssertTrue(named.contains(misconception),
                               "\(report.submission): no test names '\(misconception)'; named \(named), tests \(attacked.tests.map { "\($0.name): \($0.status.rawValue)" })")
+                XCTAssertEqual(Set(named), [misconception], "\(report.submission) was also named as another misconception")
                 for test in attacked.tests where test.misconception != nil {
                     XCTAssertNotEqual(test.status, .passed, "\(report.submission) \(test.name): a passing test names no misconception")
                     XCTAssertFalse(test.misconception!.summary.isEmpty)
                     XCTAssertFalse(test.misconception!.fix.isEmpty)
                 }
+            } else if unlisted.contains(report.submission) {
+                XCTAssertLessThan(attacked.score, attacked.maxScore, "\(report.submission) kept every point: \(attacked.message)")
+                let named = attacked.tests.compactMap { test in test.misconception.map { "\(test.name): \($0.id)" } }
+                XCTAssertEqual(named, [], "\(report.submission) is a bug no variant stands for, but was named")
             } else {
                 assertFullMarks(report)
                 XCTAssertTrue(report.exercises.flatMap(\.tests).allSatisfy { $0.misconception == nil },

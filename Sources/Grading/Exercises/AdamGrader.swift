@@ -31,7 +31,8 @@ public struct AdamGrader: ExerciseGrader {
         case "huge-gradients": return Setup(shape: [4], steps: 5, gradientScale: 1e6, note: "gradients around 1e6")
         case "resume-from-state": return Setup(shape: [2, 2], steps: 4, gradientScale: 1, resume: true, note: "four steps resuming a state with t = 7 and non-zero moments")
         case "many-steps": return Setup(shape: [2, 3], steps: 200, gradientScale: 0.1, learningRate: 1e-2, note: "200 steps with lr = 0.01")
-        default: return Setup(shape: [3, 2], steps: 6, gradientScale: 2, learningRate: 0.1, beta1: 0.5, beta2: 0.9, epsilon: 1e-4, note: "lr = 0.1, β1 = 0.5, β2 = 0.9, ε = 1e-4")
+        case "other-hyperparameters": return Setup(shape: [3, 2], steps: 6, gradientScale: 2, learningRate: 0.1, beta1: 0.5, beta2: 0.9, epsilon: 1e-4, note: "lr = 0.1, β1 = 0.5, β2 = 0.9, ε = 1e-4")
+        default: preconditionFailure("AdamGrader has no test named '\(name)'; the manifest should have been validated.")
         }
     }
 
@@ -66,6 +67,6 @@ public struct AdamGrader: ExerciseGrader {
         }
         let judge = DeterministicJudge(calls: [call], tolerance: spec.tolerance, variants: AdamMisconceptions.variants, outputs: outputs)
         let summary = "\(s.steps) Adam step\(s.steps == 1 ? "" : "s") on parameters \(Tensor.describe(shape: s.shape)) (\(s.note)); lr = \(s.learningRate), β1 = \(s.beta1), β2 = \(s.beta2), ε = \(s.epsilon)."
-        return TestCase(spec: spec, summary: summary, calls: [call]) { judge.judge($0) }
+        return judge.testCase(spec: spec, summary: summary)
     }
 }

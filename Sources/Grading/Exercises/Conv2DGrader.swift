@@ -30,7 +30,8 @@ public struct Conv2DGrader: ExerciseGrader {
         case "stride-three": return Geometry(n: 1, c: 4, h: 11, w: 10, f: 2, kh: 3, kw: 2, stride: 3, padding: 2, note: "stride 3 with padding 2")
         case "many-channels": return Geometry(n: 3, c: 8, h: 5, w: 5, f: 5, kh: 3, kw: 3, stride: 1, padding: 1, note: "8 input and 5 output channels")
         case "one-by-one": return Geometry(n: 2, c: 6, h: 4, w: 3, f: 4, kh: 1, kw: 1, stride: 1, padding: 0, note: "1×1 kernels (a per-pixel linear map across channels)")
-        default: return Geometry(n: 1, c: 3, h: 5, w: 13, f: 7, kh: 3, kw: 5, stride: 2, padding: 1, note: "a wide image, F = 7 ≠ C = 3, stride 2")
+        case "batch-of-one-wide": return Geometry(n: 1, c: 3, h: 5, w: 13, f: 7, kh: 3, kw: 5, stride: 2, padding: 1, note: "a wide image, F = 7 ≠ C = 3, stride 2")
+        default: preconditionFailure("Conv2DGrader has no test named '\(name)'; the manifest should have been validated.")
         }
     }
 
@@ -52,6 +53,6 @@ public struct Conv2DGrader: ExerciseGrader {
         let frozen = judge
         let expected = Conv2DGeometry(inputShape: input.shape, weightShape: weight.shape, stride: geo.stride, padding: geo.padding).outputShape
         let summary = "conv2d of input \(Tensor.describe(shape: input.shape)) with weight \(Tensor.describe(shape: weight.shape)), bias [\(geo.f)], stride \(geo.stride), padding \(geo.padding) (\(geo.note)); the output should be \(Tensor.describe(shape: expected))."
-        return TestCase(spec: spec, summary: summary, calls: [call]) { frozen.judge($0) }
+        return frozen.testCase(spec: spec, summary: summary)
     }
 }

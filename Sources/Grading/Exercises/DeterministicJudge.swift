@@ -73,39 +73,53 @@ struct DeterministicJudge: Sendable {
             return .pass("All \(total) checks passed (\(names.joined(separator: ", "))) within \(Comparison.describe(tolerance)).",
                          tolerance: tolerance)
         }
-        var message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
+        let message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
         let misconception = diagnose(got: got, expected: expected, wrongLabels: wrongLabels)
-        if let misconception { message += " " + misconception.sentence }
         return Judgement(fraction: Double(passedCount) / Double(Swift.max(total, 1)), message: message, worst: worst,
                          misconception: misconception, tolerance: tolerance)
     }
 
-    /// The variant the student's outputs point to. A variant must reproduce every output the student got wrong and
-    /// itself be wrong on at least one of them (a variant that agrees with the reference on this input proves
-    /// nothing). Among those, one that also reproduces the outputs the student got RIGHT is preferred: an infinite
-    /// loss alone fits several mistakes, but a right gradient next to it singles out one.
+    /// The variant the student's outputs point to: the one known variant that reproduces every output of this test,
+    /// the ones the student got wrong and the ones they got right, and is itself wrong on at least one of the wrong
+    /// ones. None when no variant fits (a bug nobody listed: the numbers explain it without a name), or when variants
+    /// of different misconceptions fit (this input cannot tell them apart, so a name would be a guess).
     private func diagnose(got: [NamedOutput], expected: [NamedOutput], wrongLabels: Set<String>) -> Misconception? {
         guard !wrongLabels.isEmpty else { return nil }
-        var partial: Misconception?
-        for variant in variants {
-            let variantOutputs = outputs(calls, calls.map { simulate($0, using: variant.implementation) })
-            var reproducesWrong = true, reproducesAll = true, differs = false
-            for ((g, e), v) in zip(zip(got, expected), variantOutputs) {
-                let same: Bool
-                if let gotTensor = g.tensor, let variantTensor = v.tensor { same = Comparison.resembles(gotTensor, variantTensor) } else { same = false }
-                guard wrongLabels.contains(g.label) else {
-                    if !same { reproducesAll = false }
-                    continue
-                }
-                guard same, let variantTensor = v.tensor, let expectedTensor = e.tensor else { reproducesWrong = false; break }
-                if !Comparison.compare(variantTensor, expected: expectedTensor, name: "", tolerance: tolerance,
-                                       magnitude: magnitudes[e.label]).passed { differs = true }
+        let fitting = variants.filter { variant in
+            let predicted = outputs(calls, calls.map { simulate($0, using: variant.implementation) })
+            guard Self.reproduces(got, predicted) else { return false }
+            return zip(predicted, expected).contains { v, e in
+                guard wrongLabels.contains(e.label), let variantTensor = v.tensor, let expectedTensor = e.tensor else { return false }
+                return !Comparison.compare(variantTensor, expected: expectedTensor, name: "", tolerance: tolerance,
+                                           magnitude: magnitudes[e.label]).passed
             }
-            guard reproducesWrong && differs else { continue }
-            if reproducesAll { return variant.misconception }
-            if partial == nil { partial = variant.misconception }
         }
-        return partial
+        return Set(fitting.map(\.misconception.id)).count == 1 ? fitting[0].misconception : nil
+    }
+
+    /// Whether a variant with misconception `id` would have replied as the student did on this test (nil: no such
+    /// variant here). A misconception may have several variants, one per common way of writing the same mistake.
+    func explains(_ id: String, _ rawReplies: [WorkerReply]) -> Bool? {
+        let candidates = variants.filter { $0.misconception.id == id }
+        guard !candidates.isEmpty else { return nil }
+        let replies = calls.indices.map { $0 < rawReplies.count ? rawReplies[$0] : WorkerReply() }
+        let got = outputs(calls, replies)
+        return candidates.contains { variant in
+            Self.reproduces(got, outputs(calls, calls.map { simulate($0, using: variant.implementation) }))
+        }
+    }
+
+    /// Whether every output in `got` resembles the one in `predicted` (both present, same shape, close).
+    private static func reproduces(_ got: [NamedOutput], _ predicted: [NamedOutput]) -> Bool {
+        got.count == predicted.count && zip(got, predicted).allSatisfy { g, v in
+            guard let gotTensor = g.tensor, let variantTensor = v.tensor else { return g.tensor == nil && v.tensor == nil }
+            return Comparison.resembles(gotTensor, variantTensor)
+        }
+    }
+
+    /// The test case this judge decides.
+    func testCase(spec: TestSpec, summary: String) -> TestCase {
+        TestCase(spec: spec, summary: summary, calls: calls, explains: { explains($0, $1) }, judge: { judge($0) })
     }
 }
 

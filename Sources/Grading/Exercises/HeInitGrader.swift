@@ -27,7 +27,8 @@ public struct HeInitGrader: ExerciseGrader {
         case "large-linear": return [256, 512]
         case "wide-conv": return [16, 64, 5, 5]
         case "rectangular-conv": return [40, 24, 3, 5]
-        default: return [300, 200]
+        case "tall-linear": return [300, 200]
+        default: preconditionFailure("HeInitGrader has no test named '\(name)'; the manifest should have been validated.")
         }
     }
 
@@ -41,7 +42,12 @@ public struct HeInitGrader: ExerciseGrader {
         let (fanIn, fanOut) = Reference.fans(shape: shape)
         let variance = 2 / Double(fanIn)
         let summary = "heNormal(shape: \(Tensor.describe(shape: shape))): fanIn = \(fanIn), fanOut = \(fanOut), so each of the \(shape.reduce(1, *)) weights should be drawn from N(0, 2/\(fanIn)) (variance \(Comparison.format(variance)))."
-        return TestCase(spec: spec, summary: summary, calls: calls) { replies in
+        return TestCase(spec: spec, summary: summary, calls: calls, explains: { id, replies in
+            guard let weights = replies.first?.tensor(0), weights.isWellFormed, weights.shape == shape,
+                  weights.scalars.allSatisfy(\.isFinite) else { return nil }
+            if id == Self.ignoresGenerator.id { return replies.count > 1 ? replies[1].tensor(0).map { $0 != weights } : nil }
+            return HeInitMisconceptions.consistent(id, sample: weights.scalars, shape: shape)
+        }) { replies in
             Self.judge(replies: replies, shape: shape, variance: variance, alpha: alpha)
         }
     }

@@ -77,7 +77,7 @@ public struct SoftmaxGrader: ExerciseGrader {
             }
         }
         let frozen = judge
-        return TestCase(spec: spec, summary: inputs.summary, calls: calls) { frozen.judge($0) }
+        return frozen.testCase(spec: spec, summary: inputs.summary)
     }
 
     /// Central difference of the student's loss along `direction` against ⟨gradient, direction⟩.
@@ -116,13 +116,17 @@ public struct SoftmaxGrader: ExerciseGrader {
             return Inputs(summary: "Softmax along the last axis of a rank-4 tensor [2, 3, 4, 5] drawn from N(0, 3²).",
                           softmaxInputs: [normal([2, 3, 4, 5], scale: 3, using: &g)])
         case "huge-logits":
-            // Every row holds logits near +1000 and near −1000; the label sits at the smallest logit in odd rows.
-            let logits = Tensor(shape: [4, 7]) { _ in (g.nextUniform() < 0.5 ? -1000.0 : 1000.0) + 5 * g.nextNormal() }
-            let labels = (0..<4).map { i -> Int in
-                let row = Array(logits.scalars[(i * 7)..<(i * 7 + 7)])
+            // Rows 1–4 hold logits near +1000 and near −1000; the label sits at the smallest logit in rows 2 and 4.
+            // Row 5 holds seven equal logits of 1000: subtracting the row's mean (instead of its maximum) gets it
+            // right while not shifting at all overflows, which tells those two mistakes apart.
+            let spread = Tensor(shape: [4, 7]) { _ in (g.nextUniform() < 0.5 ? -1000.0 : 1000.0) + 5 * g.nextNormal() }
+            var labels = (0..<4).map { i -> Int in
+                let row = Array(spread.scalars[(i * 7)..<(i * 7 + 7)])
                 return i % 2 == 1 ? row.indices.min { row[$0] < row[$1] }! : Int(g.next() % 7)
             }
-            return Inputs(summary: "Softmax and cross-entropy of logits [4, 7] around ±1000 (the correct class is the smallest logit in rows 2 and 4).",
+            labels.append(Int(g.next() % 7))
+            let logits = Tensor(shape: [5, 7], scalars: spread.scalars + Array(repeating: 1000, count: 7))
+            return Inputs(summary: "Softmax and cross-entropy of logits [5, 7]: rows 1–4 around ±1000 (the correct class is the smallest logit in rows 2 and 4), row 5 seven equal logits of 1000.",
                           softmaxInputs: [logits], crossEntropyInputs: [(logits, labels)])
         case "cross-entropy":
             let logits = normal([8, 10], scale: 3, using: &g)

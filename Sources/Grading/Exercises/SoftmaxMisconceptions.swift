@@ -25,9 +25,13 @@ public enum SoftmaxMisconceptions {
         summary: "Your cross-entropy computes −log(softmax(x)[y]); when the correct class is far below the best one its probability underflows to 0 and the loss becomes infinite.",
         fix: "Use log-softmax directly: loss = logsumexp(x) − x[y] with the row maximum subtracted inside logsumexp, which stays finite for any finite logits.")
 
-    /// The variants, in the order they are tried during diagnosis.
+    /// The variants. A misconception may have more than one: without a max shift, cross-entropy is written either
+    /// as an unshifted log-sum-exp or as −log of the (unshifted) softmax, which overflow differently (inf vs NaN).
     public static let variants: [WrongVariant] = [
         WrongVariant(noMaxShift, shifted { _ in 0 }),
+        WrongVariant(noMaxShift, with(softmax: { logits in
+            rowwise(logits) { row in let e = row.map { exp($0) }; let total = e.reduce(0, +); return e.map { $0 / total } }
+        })),
         WrongVariant(globalMaxShift, shifted { $0.scalars.max() ?? 0 }),
         WrongVariant(wrongAxis, with(softmax: { softmaxOverFirstAxis($0) })),
         WrongVariant(ceSummed, {

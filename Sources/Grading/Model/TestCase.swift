@@ -11,14 +11,45 @@ public struct TestCase: Sendable {
     public var summary: String
     public var calls: [WorkerCall]
     public var judge: @Sendable (_ replies: [WorkerReply]) -> Judgement
+    /// Whether the known wrong variant with this misconception id would have given these replies on this test:
+    /// true or false where the test can tell, nil where it cannot (a random op whose statistics pass for the
+    /// variant and the reference alike). Used to take back a name that another test contradicts.
+    public var explains: @Sendable (_ misconception: String, _ replies: [WorkerReply]) -> Bool?
 
     public init(spec: TestSpec, summary: String, calls: [WorkerCall],
+                explains: (@Sendable (_ misconception: String, _ replies: [WorkerReply]) -> Bool?)? = nil,
                 judge: @escaping @Sendable (_ replies: [WorkerReply]) -> Judgement) {
         self.spec = spec
         self.summary = summary
         self.calls = calls
         self.judge = judge
+        // By default a test explains a name exactly when its own judge gives that name on a failure, and cannot
+        // tell on a pass.
+        self.explains = explains ?? { id, replies in
+            let judgement = judge(replies)
+            return judgement.passed ? nil : judgement.misconception?.id == id
+        }
     }
+}
+
+/// Judges every test of one exercise and keeps a misconception's name only where no test contradicts it: a name
+/// stands when the variant reproduces the student's outputs on every test that can tell. A wrong name misleads a
+/// student more than none, so a name contradicted anywhere is taken back everywhere (the numbers still explain
+/// the failure). `replies[i]` is nil for a test that produced no replies (crashed, timed out, not implemented).
+public func judgeExercise(_ tests: [TestCase], replies: [[WorkerReply]?]) -> [Judgement?] {
+    var judgements = zip(tests, replies).map { test, replies in replies.map { test.judge($0) } }
+    let named = Set(judgements.compactMap { $0?.misconception?.id })
+    for id in named {
+        let contradicted = zip(tests, replies).contains { test, replies in
+            guard let replies else { return false }
+            return test.explains(id, replies) == false
+        }
+        guard contradicted else { continue }
+        for i in judgements.indices where judgements[i]?.misconception?.id == id {
+            judgements[i]?.misconception = nil
+        }
+    }
+    return judgements
 }
 
 /// The grader's side of one exercise: which tests it can generate, and how.

@@ -110,7 +110,8 @@ public final class SubmissionGrader: @unchecked Sendable {
             let runs = session.run(tests: tests)
             runSeconds += Date().timeIntervalSince(runStart)
             let judgeStart = Date()
-            let reports = zip(tests, runs).map { Self.testReport(test: $0, run: $1) }
+            let judgements = judgeExercise(tests, replies: runs.map(\.replies))
+            let reports = tests.indices.map { Self.testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
             judgeSeconds += Date().timeIntervalSince(judgeStart)
             exercises.append(Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports))
         }
@@ -145,7 +146,8 @@ public final class SubmissionGrader: @unchecked Sendable {
                          sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
     }
 
-    static func testReport(test: TestCase, run: WorkerSession.TestRun) -> TestReport {
+    /// `judgement` is the test's verdict on the run's replies (from `judgeExercise`), nil where there were none.
+    static func testReport(test: TestCase, run: WorkerSession.TestRun, judgement: Judgement?) -> TestReport {
         let spec = test.spec
         func make(_ status: TestStatus, _ message: String, _ judgement: Judgement? = nil) -> TestReport {
             TestReport(name: spec.name, visibility: spec.visibility, status: status,
@@ -156,14 +158,8 @@ public final class SubmissionGrader: @unchecked Sendable {
         }
         switch run.outcome {
         case let .replies(replies):
-            let judgement = test.judge(replies)
-            // The misconception has its own field (and its own block in every renderer): keep the message about
-            // what went wrong, not a second copy of the diagnosis.
-            var message = judgement.message
-            if let misconception = judgement.misconception {
-                message = message.replacingOccurrences(of: " " + misconception.sentence, with: "")
-            }
-            return make(judgement.passed ? .passed : .failed, message, judgement)
+            let judgement = judgement ?? test.judge(replies)
+            return make(judgement.passed ? .passed : .failed, judgement.message, judgement)
         case let .notImplemented(message): return make(.notImplemented, message)
         case let .crashed(message): return make(.crashed, message)
         case let .protocolError(message): return make(.crashed, message)
@@ -211,4 +207,12 @@ func formatSeconds(_ value: Double) -> String {
 func formatPoints(_ value: Double) -> String {
     let rounded = (value * 100).rounded() / 100
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+}
+
+extension WorkerSession.TestRun {
+    /// The replies, for a run that produced them.
+    var replies: [WorkerReply]? {
+        if case let .replies(replies) = outcome { return replies }
+        return nil
+    }
 }
