@@ -1,8 +1,19 @@
 import Foundation
 
-/// Every exercise the grader knows, in the design's order.
+/// Every exercise the grader knows, in the design's order: the one list an exercise is registered in. Everything
+/// else about an exercise lives in its folder (`Exercises/<Name>/`): its grader (tests and judges), its interface
+/// (the functions students write and how the worker calls them) and its misconceptions.
 public enum ExerciseCatalog {
-    public static let all: [any ExerciseGrader] = [SoftmaxGrader(), HeInitGrader(), DropoutGrader(), AdamGrader(), Conv2DGrader()]
+    public static let all: [any ExerciseGrader] = [
+        SoftmaxGrader(),
+        HeInitGrader(),
+        DropoutGrader(),
+        AdamGrader(),
+        Conv2DGrader(),
+    ]
+
+    /// The registered exercise with this id.
+    public static func grader(_ id: String) -> (any ExerciseGrader)? { all.first { $0.id == id } }
 }
 
 /// Loads `grading/manifest.json` from the package and checks every exercise and test name against the graders.

@@ -62,4 +62,9 @@ public protocol ExerciseGrader: Sendable {
     var testNames: [String] { get }
     /// Builds a test from the manifest's spec and a seed. The same spec and seed always give the same test.
     func makeTest(spec: TestSpec, seed: UInt64) -> TestCase
+    /// The functions the student writes, in the order of the exercise file.
+    var functions: [ExerciseFunction] { get }
+    /// Every misconception this exercise's tests can name. Each has a fixture under
+    /// `grading/fixtures/misconceptions/<exercise id>/<misconception id>/`.
+    var misconceptions: [Misconception] { get }
 }

@@ -62,7 +62,7 @@ struct SubmissionCompiler {
                 files.append(name)
             }
             for (id, file) in exerciseFiles {
-                put(file, useStub.contains(id) ? DriverSource.stubs[id] ?? "" : intake.exerciseSources[id]!)
+                put(file, useStub.contains(id) ? DriverSource.stub(for: id) : intake.exerciseSources[id]!)
                 put(DriverSource.driverFileName(id), DriverSource.driver(for: id))
             }
             for helper in helpers { put(helper.file, helper.source) }
@@ -91,7 +91,7 @@ struct SubmissionCompiler {
                     outcome.failures[id] = ("\(file) does not compile: \(own.filter { $0.severity == "error" }.count) error(s), the first at line \(own.first { $0.severity == "error" }!.line): \(own.first { $0.severity == "error" }!.message)", own)
                     useStub.insert(id); blamed = true
                 } else if !driver.isEmpty {
-                    let names = Self.expectedSignatures[id] ?? ""
+                    let names = DriverSource.expectedSignatures(id)
                     outcome.failures[id] = ("\(file) compiles, but the grader cannot call its functions with the required signatures (\(names)). The compiler said: \(driver[0].message)",
                                             driver.map { Diagnostic(file: file, line: 0, column: 0, severity: "error", message: $0.message) })
                     useStub.insert(id); blamed = true
@@ -145,7 +145,7 @@ struct SubmissionCompiler {
         chmod(directory.path, 0o755)
         var files: [String] = []
         for (other, file) in exerciseFiles {
-            let text = other == id ? source : DriverSource.stubs[other] ?? ""
+            let text = other == id ? source : DriverSource.stub(for: other)
             try? text.write(to: directory.appendingPathComponent(file), atomically: false, encoding: .utf8)
             try? DriverSource.driver(for: other).write(to: directory.appendingPathComponent(DriverSource.driverFileName(other)), atomically: false, encoding: .utf8)
             files += [file, DriverSource.driverFileName(other)]
@@ -200,14 +200,6 @@ struct SubmissionCompiler {
         }
         return result
     }
-
-    static let expectedSignatures: [String: String] = [
-        "softmax": "softmax(_ logits: Tensor) -> Tensor and softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Double, gradient: Tensor)",
-        "he-init": "heNormal(shape: [Int], using generator: inout SeededGenerator) -> Tensor",
-        "dropout": "dropoutForward(_ input: Tensor, p: Double, training: Bool, using generator: inout SeededGenerator) -> (output: Tensor, mask: Tensor) and dropoutBackward(_ gradOutput: Tensor, mask: Tensor) -> Tensor",
-        "adam": "adamStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double)",
-        "conv2d": "conv2dForward(input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int) -> Tensor",
-    ]
 
     private func sanitize(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "_" })
