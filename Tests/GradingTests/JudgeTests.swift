@@ -5,8 +5,8 @@ import TensorKit
 import WorkerKit
 import XCTest
 
-/// The judges, in-process: correct implementations (the reference, and ones that draw randomness differently) earn
-/// full marks on every manifest test for many seeds; each known wrong variant loses points and is named.
+/// The judges, in-process: correct implementations that draw randomness differently earn full marks, malformed
+/// replies get clear messages. What holds for every exercise (reference, variants, fixtures) is in ConformanceTests.
 final class JudgeTests: XCTestCase {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let manifest: Manifest = try! loadManifest(packageRoot: packageRoot)
@@ -31,16 +31,6 @@ final class JudgeTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(exercise.tests.filter { $0.visibility == .hidden }.count, 3, exercise.id)
         }
         XCTAssertNoThrow(try manifest.validate(against: ExerciseCatalog.all))
-    }
-
-    func testReferenceEarnsFullMarksOnEveryTestForTwentySeeds() {
-        for exercise in Self.manifest.exercises.map(\.id) {
-            for seed in Self.seeds {
-                for (name, judgement) in Self.grade(exercise, .reference, seed: seed) {
-                    XCTAssertEqual(judgement.fraction, 1, "\(exercise)/\(name) seed \(seed): \(judgement.message)")
-                }
-            }
-        }
     }
 
     func testSameSeedGivesTheSameTestAndDifferentSeedsDifferentInputs() {
@@ -82,91 +72,6 @@ final class JudgeTests: XCTestCase {
                 }
             }
         }
-    }
-
-    /// Every variant loses points somewhere and is named there, and is never named as a different misconception.
-    func assertNamed(_ exercise: String, _ variants: [(id: String, implementation: ExerciseImplementation)],
-                     seeds: [UInt64] = [1, 2, 3], file: StaticString = #filePath, line: UInt = #line) {
-        for variant in variants {
-            var named = false
-            for seed in seeds {
-                for (name, judgement) in Self.grade(exercise, variant.implementation, seed: seed) {
-                    if let found = judgement.misconception {
-                        XCTAssertEqual(found.id, variant.id, "\(exercise)/\(name) seed \(seed): \(judgement.message)", file: file, line: line)
-                        XCTAssertLessThan(judgement.fraction, 1, file: file, line: line)
-                        if found.id == variant.id { named = true }
-                    }
-                }
-                XCTAssertLessThan(Self.grade(exercise, variant.implementation, seed: seed).map(\.1.fraction).reduce(0, +),
-                                  Double(Self.manifest.exercise(exercise)!.tests.count), "\(variant.id) lost no points", file: file, line: line)
-            }
-            XCTAssertTrue(named, "\(exercise): no test named the misconception \(variant.id)", file: file, line: line)
-        }
-    }
-
-    func testDeterministicMisconceptionsAreNamed() {
-        assertNamed("softmax", SoftmaxMisconceptions.variants.map { ($0.misconception.id, $0.implementation) })
-        assertNamed("adam", AdamMisconceptions.variants.map { ($0.misconception.id, $0.implementation) })
-        assertNamed("conv2d", Conv2DMisconceptions.variants.map { ($0.misconception.id, $0.implementation) })
-        XCTAssertEqual(Set(SoftmaxMisconceptions.variants.map(\.misconception.id)),
-                       ["no-max-shift", "global-max-shift", "wrong-axis", "ce-summed", "ce-log-of-softmax"])
-        XCTAssertEqual(Set(AdamMisconceptions.variants.map(\.misconception.id)),
-                       ["no-bias-correction", "epsilon-inside-sqrt", "stale-step-counter", "bias-correct-m-only", "moments-not-stored"])
-        XCTAssertEqual(Set(Conv2DMisconceptions.variants.map(\.misconception.id)),
-                       ["flipped-kernel", "missing-bias", "padding-once", "ceil-output", "stride-ignored", "weight-layout-cf"])
-    }
-
-    func testHeInitMisconceptionsAreNamed() {
-        func normal(_ std: @escaping @Sendable ([Int]) -> Double) -> ExerciseImplementation {
-            var implementation = ExerciseImplementation.reference
-            implementation.heNormal = { shape, g in Tensor.randomNormal(shape: shape, standardDeviation: std(shape), using: &g) }
-            return implementation
-        }
-        var uniform = ExerciseImplementation.reference
-        uniform.heNormal = { shape, g in Reference.heUniform(shape: shape, using: &g) }
-        var constant = ExerciseImplementation.reference
-        constant.heNormal = { shape, _ in Tensor(repeating: (2 / Double(Reference.fans(shape: shape).fanIn)).squareRoot(), shape: shape) }
-        assertNamed("he-init", [
-            ("variance-as-std", normal { 2 / Double(Reference.fans(shape: $0).fanIn) }),
-            ("fan-out", normal { (2 / Double(Reference.fans(shape: $0).fanOut)).squareRoot() }),
-            ("xavier", normal { let f = Reference.fans(shape: $0); return (2 / Double(f.fanIn + f.fanOut)).squareRoot() }),
-            ("lecun", normal { (1 / Double(Reference.fans(shape: $0).fanIn)).squareRoot() }),
-            ("conv-fanin-without-kernel", normal { (2 / Double($0[1])).squareRoot() }),
-            ("uniform", uniform),
-            ("constant", constant),
-        ], seeds: [1])
-    }
-
-    func testDropoutMisconceptionsAreNamed() {
-        func forward(_ body: @escaping @Sendable (Tensor, Double, Bool, inout SeededGenerator) -> (output: Tensor, mask: Tensor)) -> ExerciseImplementation {
-            var implementation = ExerciseImplementation.reference
-            implementation.dropoutForward = body
-            return implementation
-        }
-        var ignoresMask = ExerciseImplementation.reference
-        ignoresMask.dropoutBackward = { gradOutput, _ in gradOutput }
-        assertNamed("dropout", [
-            ("no-scaling", forward { x, p, training, g in
-                guard training else { return (x, Tensor(ones: x.shape)) }
-                let mask = Tensor(shape: x.shape) { _ in g.nextUniform() >= p ? 1 : 0 }
-                return (x * mask, mask) }),
-            ("keep-probability", forward { x, p, training, g in Reference.dropoutForward(x, p: 1 - p, training: training, using: &g) }),
-            ("drop-at-eval", forward { x, p, _, g in Reference.dropoutForward(x, p: p, training: true, using: &g) }),
-            ("rescale-at-eval", forward { x, p, training, g in
-                training ? Reference.dropoutForward(x, p: p, training: true, using: &g) : (x * (1 - p), Tensor(repeating: 1 - p, shape: x.shape)) }),
-            ("backward-ignores-mask", ignoresMask),
-            ("fixed-count", forward { x, p, training, g in
-                guard training else { return (x, Tensor(ones: x.shape)) }
-                var order = Array(0..<x.count)
-                order.shuffle(using: &g)
-                var mask = Tensor(zeros: x.shape)
-                for i in order.dropFirst(Int((p * Double(x.count)).rounded())) { mask.scalars[i] = 1 / (1 - p) }
-                return (x * mask, mask) }),
-            ("nan-at-p1", forward { x, p, training, g in
-                guard training else { return (x, Tensor(ones: x.shape)) }
-                let mask = Tensor(shape: x.shape) { _ in (g.nextUniform() >= p ? 1.0 : 0.0) * (1 / (1 - p)) }
-                return (x * mask, mask) }),
-        ], seeds: [1])
     }
 
     func testMalformedRepliesGetClearMessages() {

@@ -64,7 +64,15 @@ public protocol ExerciseGrader: Sendable {
     func makeTest(spec: TestSpec, seed: UInt64) -> TestCase
     /// The functions the student writes, in the order of the exercise file.
     var functions: [ExerciseFunction] { get }
-    /// Every misconception this exercise's tests can name. Each has a fixture under
-    /// `grading/fixtures/misconceptions/<exercise id>/<misconception id>/`.
-    var misconceptions: [Misconception] { get }
+    /// Every known mistake as runnable code (a misconception may have several variants, one per common way of
+    /// writing it). Each misconception has a fixture under `grading/fixtures/misconceptions/<exercise id>/<id>/`.
+    var variants: [WrongVariant] { get }
+}
+
+extension ExerciseGrader {
+    /// Every misconception this exercise's tests can name, once each, in the order of `variants`.
+    public var misconceptions: [Misconception] {
+        var seen: Set<String> = []
+        return variants.map(\.misconception).filter { seen.insert($0.id).inserted }
+    }
 }

@@ -24,7 +24,5 @@ extension AdamGrader {
         ]
     }
 
-    public var misconceptions: [Misconception] {
-        AdamMisconceptions.variants.map(\.misconception)
-    }
+    public var variants: [WrongVariant] { AdamMisconceptions.variants }
 }

@@ -13,7 +13,5 @@ extension Conv2DGrader {
         ]
     }
 
-    public var misconceptions: [Misconception] {
-        Conv2DMisconceptions.variants.map(\.misconception)
-    }
+    public var variants: [WrongVariant] { Conv2DMisconceptions.variants }
 }

@@ -22,9 +22,5 @@ extension DropoutGrader {
         ]
     }
 
-    public var misconceptions: [Misconception] {
-        [DropoutMisconceptions.noScaling, DropoutMisconceptions.keepProbability, DropoutMisconceptions.dropAtEval,
-         DropoutMisconceptions.rescaleAtEval, DropoutMisconceptions.backwardIgnoresMask, DropoutMisconceptions.nanAtP1,
-         DropoutMisconceptions.fixedCount]
-    }
+    public var variants: [WrongVariant] { DropoutMisconceptions.variants }
 }

@@ -1,3 +1,4 @@
+import Reference
 import TensorKit
 
 /// The known wrong ways to write inverted dropout, recognised from the student's own outputs: the scale survivors
@@ -31,4 +32,43 @@ public enum DropoutMisconceptions {
         id: "fixed-count",
         summary: "Your dropout drops the same number of units, about p·n, on every call (a shuffled fixed count); each unit must be dropped independently, so the number dropped varies from call to call as Binomial(n, p).",
         fix: "Draw one uniform number per unit and drop that unit when it is below p; do not pick exactly round(p·n) units to drop.")
+
+    /// Each mistake as runnable code: what a student who makes it writes. Used by the conformance tests (every
+    /// variant loses points and is named as itself, never as another).
+    public static let variants: [WrongVariant] = [
+        WrongVariant(noScaling, forward { x, p, training, g in
+            guard training else { return (x, Tensor(ones: x.shape)) }
+            let mask = Tensor(shape: x.shape) { _ in g.nextUniform() >= p ? 1 : 0 }
+            return (x * mask, mask)
+        }),
+        WrongVariant(keepProbability, forward { x, p, training, g in Reference.dropoutForward(x, p: 1 - p, training: training, using: &g) }),
+        WrongVariant(dropAtEval, forward { x, p, _, g in Reference.dropoutForward(x, p: p, training: true, using: &g) }),
+        WrongVariant(rescaleAtEval, forward { x, p, training, g in
+            training ? Reference.dropoutForward(x, p: p, training: true, using: &g) : (x * (1 - p), Tensor(repeating: 1 - p, shape: x.shape))
+        }),
+        WrongVariant(backwardIgnoresMask, {
+            var implementation = ExerciseImplementation.reference
+            implementation.dropoutBackward = { gradOutput, _ in gradOutput }
+            return implementation
+        }()),
+        WrongVariant(nanAtP1, forward { x, p, training, g in
+            guard training else { return (x, Tensor(ones: x.shape)) }
+            let mask = Tensor(shape: x.shape) { _ in (g.nextUniform() >= p ? 1.0 : 0.0) * (1 / (1 - p)) }
+            return (x * mask, mask)
+        }),
+        WrongVariant(fixedCount, forward { x, p, training, g in
+            guard training else { return (x, Tensor(ones: x.shape)) }
+            var order = Array(0..<x.count)
+            order.shuffle(using: &g)
+            var mask = Tensor(zeros: x.shape)
+            for i in order.dropFirst(Int((p * Double(x.count)).rounded())) { mask.scalars[i] = 1 / (1 - p) }
+            return (x * mask, mask)
+        }),
+    ]
+
+    static func forward(_ body: @escaping @Sendable (Tensor, Double, Bool, inout SeededGenerator) -> (output: Tensor, mask: Tensor)) -> ExerciseImplementation {
+        var implementation = ExerciseImplementation.reference
+        implementation.dropoutForward = body
+        return implementation
+    }
 }

@@ -17,9 +17,5 @@ extension HeInitGrader {
         ]
     }
 
-    public var misconceptions: [Misconception] {
-        [HeInitMisconceptions.varianceAsStd, HeInitMisconceptions.fanOut, HeInitMisconceptions.xavier,
-         HeInitMisconceptions.lecun, HeInitMisconceptions.convFanInWithoutKernel, HeInitMisconceptions.uniform,
-         HeInitMisconceptions.constant, Self.ignoresGenerator]
-    }
+    public var variants: [WrongVariant] { HeInitMisconceptions.variants }
 }

@@ -16,7 +16,5 @@ extension SoftmaxGrader {
         ]
     }
 
-    public var misconceptions: [Misconception] {
-        SoftmaxMisconceptions.variants.map(\.misconception)
-    }
+    public var variants: [WrongVariant] { SoftmaxMisconceptions.variants }
 }
