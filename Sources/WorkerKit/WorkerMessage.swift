@@ -32,21 +32,5 @@ public struct WorkerReply: Sendable, Equatable {
     }
 }
 
-/// The exercise functions a worker knows how to call, and how each one's arguments and results are laid out in a
-/// `WorkerCall` / `WorkerReply`.
-///
-/// | function | tensors in | numbers in | integers in | reply |
-/// |---|---|---|---|---|
-/// | softmax | [logits] | | | tensors [probabilities] |
-/// | softmaxCrossEntropy | [logits] | | labels | numbers [loss], tensors [gradient] |
-/// | heNormal | | | [seed, repeats, shape…] | tensors: `repeats` consecutive draws from ONE generator |
-/// | dropoutForward | [input] | [p] | [seed, training (0/1), repeats] | tensors [output₁, mask₁, output₂, mask₂, …] from ONE generator |
-/// | dropoutBackward | [gradOutput, mask] | | | tensors [gradInput] |
-/// | adamStep | [θ₀, m₀, v₀, g₁, …, g_K] | [learningRate, beta1, beta2, epsilon] | [t₀] | tensors [θ₁, m₁, v₁, θ₂, m₂, v₂, …], integers [t₁, t₂, …] |
-/// | conv2dForward | [input, weight, bias] | | [stride, padding] | tensors [output] |
-/// | layerGradients | [input, upstream] | | [seed] | see `grader gradcheck`'s driver |
-///
-/// Seeds travel as `Int(bitPattern:)` of the `UInt64` seed.
-public enum WorkerFunction: String, CaseIterable, Sendable {
-    case softmax, softmaxCrossEntropy, heNormal, dropoutForward, dropoutBackward, adamStep, conv2dForward
-}
+// Each exercise declares its functions' call layout next to its grader (Sources/Grading/Exercises/<Name>/
+// <Name>Interface.swift): the driver compiled into the worker and the in-process simulation are both derived there.

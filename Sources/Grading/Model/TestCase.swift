@@ -67,6 +67,8 @@ public protocol ExerciseGrader: Sendable {
     /// Every known mistake as runnable code (a misconception may have several variants, one per common way of
     /// writing it). Each misconception has a fixture under `grading/fixtures/misconceptions/<exercise id>/<id>/`.
     var variants: [WrongVariant] { get }
+    /// The reference engine's functions for this exercise, answering its calls in-process.
+    var reference: ExerciseImplementation { get }
 }
 
 extension ExerciseGrader {

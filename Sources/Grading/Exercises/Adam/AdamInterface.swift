@@ -1,3 +1,7 @@
+import Reference
+import TensorKit
+import WorkerKit
+
 /// What the student writes for this exercise, and how the worker calls it (the layout of each call is the one
 /// `WorkerCalls` builds and `simulate` reads).
 extension AdamGrader {
@@ -24,5 +28,43 @@ extension AdamGrader {
         ]
     }
 
+    public var reference: ExerciseImplementation {
+        var implementation = ExerciseImplementation()
+        implementation.adamStep = { Reference.adamStep(parameters: &$0, gradient: $1, state: &$2, learningRate: $3, beta1: $4, beta2: $5, epsilon: $6) }
+        return implementation
+    }
+
     public var variants: [WrongVariant] { AdamMisconceptions.variants }
+}
+
+/// Calls: `adamStep` — tensors [θ₀, m₀, v₀, g₁, …, g_K], numbers [learningRate, beta1, beta2, epsilon],
+/// integers [t₀] → tensors [θ₁, m₁, v₁, θ₂, m₂, v₂, …], integers [t₁, t₂, …].
+extension WorkerCalls {
+    /// K = gradients.count Adam steps from the state (m, v, t).
+    public static func adamSteps(parameters: Tensor, state: AdamState, gradients: [Tensor], learningRate: Double,
+                                 beta1: Double, beta2: Double, epsilon: Double) -> WorkerCall {
+        WorkerCall(function: "adamStep", tensors: [parameters, state.m, state.v] + gradients,
+                   numbers: [learningRate, beta1, beta2, epsilon], integers: [state.t])
+    }
+}
+
+extension ExerciseImplementation {
+    public typealias AdamStepFunction = @Sendable (_ parameters: inout Tensor, _ gradient: Tensor, _ state: inout AdamState,
+                                                   _ learningRate: Double, _ beta1: Double, _ beta2: Double, _ epsilon: Double) -> Void
+    public var adamStep: AdamStepFunction {
+        get { function("adamStep") }
+        set {
+            install("adamStep", newValue) { call in
+                var parameters = call.tensors[0]
+                var state = AdamState(m: call.tensors[1], v: call.tensors[2], t: call.integers[0])
+                var reply = WorkerReply()
+                for gradient in call.tensors.dropFirst(3) {
+                    newValue(&parameters, gradient, &state, call.numbers[0], call.numbers[1], call.numbers[2], call.numbers[3])
+                    reply.tensors += [parameters, state.m, state.v]
+                    reply.integers.append(state.t)
+                }
+                return reply
+            }
+        }
+    }
 }

@@ -1,3 +1,7 @@
+import Reference
+import TensorKit
+import WorkerKit
+
 /// What the student writes for this exercise, and how the worker calls it (the layout of each call is the one
 /// `WorkerCalls` builds and `simulate` reads).
 extension Conv2DGrader {
@@ -13,5 +17,29 @@ extension Conv2DGrader {
         ]
     }
 
+    public var reference: ExerciseImplementation {
+        var implementation = ExerciseImplementation()
+        implementation.conv2dForward = { Reference.conv2dForward(input: $0, weight: $1, bias: $2, stride: $3, padding: $4) }
+        return implementation
+    }
+
     public var variants: [WrongVariant] { Conv2DMisconceptions.variants }
+}
+
+/// Calls: `conv2dForward` — tensors [input, weight, bias], integers [stride, padding] → tensors [output].
+extension WorkerCalls {
+    public static func conv2dForward(input: Tensor, weight: Tensor, bias: Tensor, stride: Int, padding: Int) -> WorkerCall {
+        WorkerCall(function: "conv2dForward", tensors: [input, weight, bias], integers: [stride, padding])
+    }
+}
+
+extension ExerciseImplementation {
+    public var conv2dForward: @Sendable (_ input: Tensor, _ weight: Tensor, _ bias: Tensor, _ stride: Int, _ padding: Int) -> Tensor {
+        get { function("conv2dForward") }
+        set {
+            install("conv2dForward", newValue) { call in
+                WorkerReply(tensors: [newValue(call.tensors[0], call.tensors[1], call.tensors[2], call.integers[0], call.integers[1])])
+            }
+        }
+    }
 }

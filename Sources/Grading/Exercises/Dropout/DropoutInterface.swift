@@ -1,3 +1,7 @@
+import Reference
+import TensorKit
+import WorkerKit
+
 /// What the student writes for this exercise, and how the worker calls it (the layout of each call is the one
 /// `WorkerCalls` builds and `simulate` reads).
 extension DropoutGrader {
@@ -22,5 +26,47 @@ extension DropoutGrader {
         ]
     }
 
+    public var reference: ExerciseImplementation {
+        var implementation = ExerciseImplementation()
+        implementation.dropoutForward = { Reference.dropoutForward($0, p: $1, training: $2, using: &$3) }
+        implementation.dropoutBackward = { Reference.dropoutBackward($0, mask: $1) }
+        return implementation
+    }
+
     public var variants: [WrongVariant] { DropoutMisconceptions.variants }
+}
+
+/// Calls: `dropoutForward` — tensors [input], numbers [p], integers [seed, training (0/1), repeats] → tensors
+/// [output₁, mask₁, output₂, mask₂, …] from ONE generator. `dropoutBackward` — tensors [gradOutput, mask] →
+/// tensors [gradInput].
+extension WorkerCalls {
+    /// `repeats` consecutive forward passes on one generator seeded with `seed`.
+    public static func dropoutForward(_ input: Tensor, p: Double, training: Bool, seed: UInt64, repeats: Int) -> WorkerCall {
+        WorkerCall(function: "dropoutForward", tensors: [input], numbers: [p],
+                   integers: [Int(Int64(bitPattern: seed)), training ? 1 : 0, repeats])
+    }
+    public static func dropoutBackward(_ gradOutput: Tensor, mask: Tensor) -> WorkerCall {
+        WorkerCall(function: "dropoutBackward", tensors: [gradOutput, mask])
+    }
+}
+
+extension ExerciseImplementation {
+    public var dropoutForward: @Sendable (_ input: Tensor, _ p: Double, _ training: Bool, _ generator: inout SeededGenerator) -> (output: Tensor, mask: Tensor) {
+        get { function("dropoutForward") }
+        set {
+            install("dropoutForward", newValue) { call in
+                var generator = SeededGenerator(seed: UInt64(bitPattern: Int64(call.integers[0])))
+                var tensors: [Tensor] = []
+                for _ in 0..<call.integers[2] {
+                    let (output, mask) = newValue(call.tensors[0], call.numbers[0], call.integers[1] != 0, &generator)
+                    tensors += [output, mask]
+                }
+                return WorkerReply(tensors: tensors)
+            }
+        }
+    }
+    public var dropoutBackward: @Sendable (_ gradOutput: Tensor, _ mask: Tensor) -> Tensor {
+        get { function("dropoutBackward") }
+        set { install("dropoutBackward", newValue) { call in WorkerReply(tensors: [newValue(call.tensors[0], call.tensors[1])]) } }
+    }
 }

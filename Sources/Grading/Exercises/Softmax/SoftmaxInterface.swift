@@ -1,3 +1,7 @@
+import Reference
+import TensorKit
+import WorkerKit
+
 /// What the student writes for this exercise, and how the worker calls it (the layout of each call is the one
 /// `WorkerCalls` builds and `simulate` reads).
 extension SoftmaxGrader {
@@ -16,5 +20,39 @@ extension SoftmaxGrader {
         ]
     }
 
+    public var reference: ExerciseImplementation {
+        var implementation = ExerciseImplementation()
+        implementation.softmax = { Reference.softmax($0) }
+        implementation.softmaxCrossEntropy = { Reference.softmaxCrossEntropy(logits: $0, labels: $1) }
+        return implementation
+    }
+
     public var variants: [WrongVariant] { SoftmaxMisconceptions.variants }
+}
+
+/// Calls: `softmax` — tensors [logits] → tensors [probabilities]. `softmaxCrossEntropy` — tensors [logits],
+/// integers labels → numbers [loss], tensors [gradient].
+extension WorkerCalls {
+    public static func softmax(_ logits: Tensor) -> WorkerCall {
+        WorkerCall(function: "softmax", tensors: [logits])
+    }
+    public static func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> WorkerCall {
+        WorkerCall(function: "softmaxCrossEntropy", tensors: [logits], integers: labels)
+    }
+}
+
+extension ExerciseImplementation {
+    public var softmax: @Sendable (Tensor) -> Tensor {
+        get { function("softmax") }
+        set { install("softmax", newValue) { call in WorkerReply(tensors: [newValue(call.tensors[0])]) } }
+    }
+    public var softmaxCrossEntropy: @Sendable (_ logits: Tensor, _ labels: [Int]) -> (loss: Double, gradient: Tensor) {
+        get { function("softmaxCrossEntropy") }
+        set {
+            install("softmaxCrossEntropy", newValue) { call in
+                let (loss, gradient) = newValue(call.tensors[0], call.integers)
+                return WorkerReply(tensors: [gradient], numbers: [loss])
+            }
+        }
+    }
 }
