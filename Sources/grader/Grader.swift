@@ -8,7 +8,7 @@ struct Grader: ParsableCommand {
         commandName: "grader",
         abstract: "Grades the deep-learning training exercises against the reference engine.",
         version: GraderEnvironment.graderVersion,
-        subcommands: [Check.self, Batch.self, GradCheckCommand.self, Bench.self, Stubs.self]
+        subcommands: [Check.self, Batch.self, GradCheckCommand.self, Bench.self, Stubs.self, NewExercise.self]
     )
 }
 
