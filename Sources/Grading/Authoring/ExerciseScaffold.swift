@@ -47,8 +47,8 @@ public struct ExerciseScaffold {
                 ("Sources/Grading/Exercises/\(name)/\(name)Misconceptions.swift", misconceptions),
                 ("Solutions/\(name).swift", master),
                 ("Exercises/\(name).swift", try StubGenerator.stub(fromMaster: master, file: "Solutions/\(name).swift")),
-                ("grading/fixtures/misconceptions/\(id)/README.md",
-                 "One folder per misconception of `\(id)`, named by its id, holding a `\(name).swift` with that one mistake.\n"),
+                // One folder per misconception, named by its id, holding a `<Name>.swift` with that one mistake.
+                ("grading/fixtures/misconceptions/\(id)/.gitkeep", ""),
             ]
         }
     }
