@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The dependency graph is the architecture:
-//   CBLAS → TensorKit → { Reference, GradCheck, WorkerKit } → Grading → grader
+//   CBLAS → TensorKit → { Reference, GradCheck, WorkerKit } → GradingCore → Grading → grader
+// GradingCore is the student-side half of the grader (it never sees Reference); Grading adds the instructor's half.
 // Exercises and Solutions import TensorKit (and GradCheck) only. The grader does NOT depend on Exercises at
 // build time: it compiles a submission's files itself, in a sandbox, against a prebuilt copy of TensorKit,
 // GradCheck and WorkerKit, so a broken exercise can never stop the grader from running.
@@ -26,10 +27,15 @@ let package = Package(
         .target(name: "Reference", dependencies: ["TensorKit", "CBLAS"]),
         .target(name: "GradCheck", dependencies: ["TensorKit"]),
         .target(name: "WorkerKit", dependencies: ["TensorKit"]),
-        .target(name: "Grading", dependencies: ["TensorKit", "Reference", "GradCheck", "WorkerKit"]),
+        // What grading a submission needs (compile, sandbox, run, compare, explain, report): no reference engine,
+        // no wrong variants, nothing that implements a graded exercise.
+        .target(name: "GradingCore", dependencies: ["TensorKit", "GradCheck", "WorkerKit"]),
+        // What only the instructor has: the exercises' test generators, the reference they call, the misconception
+        // variants, and the authoring tools.
+        .target(name: "Grading", dependencies: ["GradingCore", "TensorKit", "Reference", "WorkerKit"]),
         .executableTarget(
             name: "grader",
-            dependencies: ["Grading", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Grading", "GradingCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "Exercises", dependencies: ["TensorKit", "GradCheck"], path: "Exercises"),
         .target(name: "Solutions", dependencies: ["TensorKit", "GradCheck"], path: "Solutions"),
@@ -38,6 +44,6 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TensorKit"]),
         .testTarget(name: "SolutionsTests", dependencies: ["Solutions", "Reference", "TensorKit"]),
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "Reference", "TensorKit"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingCore", "Reference", "TensorKit", "WorkerKit"]),
     ]
 )

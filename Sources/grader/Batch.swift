@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import GradingCore
 
 /// `grader batch`: the instructor's run over a whole class of untrusted submissions.
 struct Batch: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import GradingCore
 import Reference
 
 /// `grader bench`: the performance figures, one JSON object per line.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import GradingCore
 
 /// `grader check`: the student's loop. Grades the working copy's Exercises/ through the same pipeline as batch.
 struct Check: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import Grading
 import GradCheck
+import Grading
+import GradingCore
 
 /// `grader gradcheck TYPE`: gradient-checks a student's own Layer from the working copy's Exercises/.
 struct GradCheckCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import GradingCore
 
 @main
 struct Grader: ParsableCommand {

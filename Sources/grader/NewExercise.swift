@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import GradingCore
 
 /// `grader new-exercise ID`: the files of a new exercise, ready to fill in (for instructors; see grading/AUTHORING.md).
 struct NewExercise: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import GradingCore
 
 /// `grader stubs`: writes the students' `Exercises/` from the masters in `Solutions/` (instructors only).
 struct Stubs: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// A batch killed with SIGKILL partway through, then started again with the same arguments, finishes the rest:
 /// every submission ends with a whole report, nothing is graded twice, no temporary file is left, and no sandboxed

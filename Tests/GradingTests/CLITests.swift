@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// The built `grader` binary, run as a student or instructor would, in a throwaway copy of the package
 /// (so it grades that copy's `Exercises/` against that copy's manifest).

@@ -1,5 +1,6 @@
 import Foundation
 import Grading
+import GradingCore
 import XCTest
 
 /// What every registered exercise must satisfy, checked once for the whole catalog: an exercise is covered the

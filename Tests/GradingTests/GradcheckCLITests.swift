@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// `grader gradcheck TYPE --input-shape …` on layers written the way students write them, in a package copy.
 final class GradcheckCLITests: XCTestCase {

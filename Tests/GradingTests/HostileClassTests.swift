@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// A whole class of hostile submissions (grading/fixtures/hostile, plus attacks a test must make itself) graded in
 /// one batch, two at a time, beside a clean "victim": each attack costs only its own exercise, nothing leaks or

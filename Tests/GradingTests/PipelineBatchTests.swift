@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// Batch runs: the files a batch writes, resuming after an interruption, and reproducibility by seed.
 final class PipelineBatchTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// The real pipeline (intake, sandboxed compile against the kit, sandboxed worker, trusted judging) on whole
 /// submissions: correct code gets every point, stubs get none, and a failure in one file costs that exercise only.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// Every misconception fixture, graded end to end in one batch, loses points on its exercise and is named in the
 /// report by its id and by no other; every unlisted bug loses points and is named nothing; every alternative

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// The bundled sample class's verdicts, pinned: every submission's score, every exercise's status and score, and
 /// every test's status, score and misconception name for seed 7 with the hidden tests, as in

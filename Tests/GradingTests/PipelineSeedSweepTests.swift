@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// Real compiled submissions under many seeds: the solutions, and one submission made entirely of the alternative
 /// correct styles (vectorized softmax, Box–Muller He init, dropout keeping when u < 1 − p, Kingma & Ba's efficient

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 final class ReportExportTests: XCTestCase {
     // MARK: - grades.csv

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Grading
+@testable import GradingCore
 
 /// Reports built by hand from the model types, covering every field and status the renderers handle.
 enum ReportFixtures {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 final class ReportRenderingTests: XCTestCase {
     private let escape = "\u{1B}["

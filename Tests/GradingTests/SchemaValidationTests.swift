@@ -1,5 +1,6 @@
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 final class SchemaValidationTests: XCTestCase {
     private func encoded(_ report: SubmissionReport) throws -> Data { try ReportIO.encode(report) }

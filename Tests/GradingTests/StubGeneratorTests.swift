@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// The students' stubs are generated from the solution masters: the checked-in `Exercises/` must be exactly what
 /// `grader stubs` writes, and a malformed master is refused with its line number.

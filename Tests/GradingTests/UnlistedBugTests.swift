@@ -1,5 +1,6 @@
 import Foundation
 import Grading
+import GradingCore
 import Reference
 import TensorKit
 import XCTest

@@ -1,4 +1,5 @@
 import Foundation
+import GradingCore
 
 /// `grader new-exercise`: the files of a new exercise, ready to fill in (see grading/AUTHORING.md). It writes the
 /// exercise's folder in the grading sources (grader, interface, misconceptions), the solution master and the

@@ -1,4 +1,5 @@
 import Foundation
+import GradingCore
 
 /// Writes a student's stub from the instructor's master, as `otter assign` and nbgrader's `generate_assignment` do.
 ///

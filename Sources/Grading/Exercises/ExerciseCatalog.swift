@@ -1,4 +1,5 @@
 import Foundation
+import GradingCore
 
 /// Every exercise the grader knows, in the design's order: the one list an exercise is registered in. Everything
 /// else about an exercise lives in its folder (`Exercises/<Name>/`): its grader (tests and judges), its interface
@@ -21,4 +22,11 @@ public func loadManifest(packageRoot: URL) throws -> Manifest {
     let manifest = try Manifest.load(from: packageRoot.appendingPathComponent("grading/manifest.json"))
     try manifest.validate(against: ExerciseCatalog.all)
     return manifest
+}
+
+extension GraderSetup {
+    /// The setup for the registered exercises.
+    public static func prepare(policy: SandboxPolicy, from directory: URL? = nil) throws -> GraderSetup {
+        try prepare(policy: policy, from: directory, exercises: ExerciseCatalog.all)
+    }
 }

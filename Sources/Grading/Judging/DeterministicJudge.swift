@@ -1,3 +1,4 @@
+import GradingCore
 import TensorKit
 import WorkerKit
 

@@ -1,3 +1,4 @@
+import GradingCore
 /// A known wrong implementation of an exercise and the misconception it stands for.
 ///
 /// Deterministic ops are diagnosed by running the variant on the test's own input and comparing its output with the

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// The report schema of the real package (`grading/report.schema.json`), loaded once.
 let reportSchemaValidator: SchemaValidator? = try? SchemaValidator(

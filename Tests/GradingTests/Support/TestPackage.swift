@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Grading
+@testable import GradingCore
 
 /// A throwaway copy of the course package that the real pipeline can grade against: `Package.swift`, the kit's
 /// sources (TensorKit, GradCheck, WorkerKit, CBLAS), `grading/` (copied, so its manifest can be edited), `Solutions/`

@@ -1,4 +1,5 @@
 import Foundation
+import GradingCore
 import TensorKit
 
 /// The known wrong ways to write an Adam step, each as runnable code.

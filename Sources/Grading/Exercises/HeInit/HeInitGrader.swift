@@ -1,4 +1,5 @@
 import Foundation
+import GradingCore
 import Reference
 import TensorKit
 import WorkerKit

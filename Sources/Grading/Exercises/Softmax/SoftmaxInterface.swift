@@ -1,3 +1,4 @@
+import GradingCore
 import Reference
 import TensorKit
 import WorkerKit

@@ -81,7 +81,7 @@ public enum Comparison {
         return ComparisonResult(passed: false, message: message, worst: worst)
     }
 
-    static func scalarMessage(got: Double, expected: Double, name: String, tolerance: Tolerance) -> String {
+    public static func scalarMessage(got: Double, expected: Double, name: String, tolerance: Tolerance) -> String {
         if !got.isFinite, expected.isFinite {
             return "The \(name) is \(format(got)) but should be the finite value \(format(expected))."
         }
@@ -105,11 +105,11 @@ public enum Comparison {
         return true
     }
 
-    static func describe(_ tolerance: Tolerance) -> String {
+    public static func describe(_ tolerance: Tolerance) -> String {
         "|error| ≤ \(format(tolerance.atol)) + \(format(tolerance.rtol))·|expected|"
     }
 
-    static func describe(_ index: [Int]) -> String { "[" + index.map(String.init).joined(separator: ", ") + "]" }
+    public static func describe(_ index: [Int]) -> String { "[" + index.map(String.init).joined(separator: ", ") + "]" }
 
     /// Numbers for students: up to 10 significant digits, so two values that differ in the 9th digit look different.
     public static func format(_ x: Double) -> String {

@@ -2,27 +2,28 @@ import TensorKit
 
 /// Builds the judgement of a random op's test from its checks: exact ones (shapes, reproducibility, mask values) and
 /// statistical ones (each with its own significance level). The test earns the fraction of checks that pass.
-struct RandomOpVerdict {
+public struct RandomOpVerdict {
+    public init() {}
     private(set) var exactNames: [String] = []
     private(set) var failures: [String] = []
     private(set) var checks: [StatisticalCheck] = []
     private var passedCount = 0
 
     /// An exact requirement: `message` explains a failure in sentences.
-    mutating func require(_ name: String, _ passed: Bool, _ message: @autoclosure () -> String) {
+    public mutating func require(_ name: String, _ passed: Bool, _ message: @autoclosure () -> String) {
         exactNames.append(name)
         if passed { passedCount += 1 } else { failures.append(message()) }
     }
 
     /// A statistical check; `explain` turns a failed one into a sentence.
-    mutating func add(_ check: StatisticalCheck, explain: (StatisticalCheck) -> String) {
+    public mutating func add(_ check: StatisticalCheck, explain: (StatisticalCheck) -> String) {
         checks.append(check)
         if check.passed { passedCount += 1 } else { failures.append(explain(check)) }
     }
 
-    var total: Int { exactNames.count + checks.count }
+    public var total: Int { exactNames.count + checks.count }
 
-    func judgement(passMessage: String, misconception: Misconception?) -> Judgement {
+    public func judgement(passMessage: String, misconception: Misconception?) -> Judgement {
         if failures.isEmpty {
             return .pass(passMessage, checks: checks)
         }
@@ -32,12 +33,12 @@ struct RandomOpVerdict {
     }
 
     /// A sentence for a failed statistical check, with the statistic, the interval and the significance.
-    static func describe(_ check: StatisticalCheck, what: String) -> String {
+    public static func describe(_ check: StatisticalCheck, what: String) -> String {
         "The \(what) is \(Comparison.format(check.statistic)), outside the interval [\(Comparison.format(check.lowerBound)), \(Comparison.format(check.upperBound))] that a correct implementation falls in with probability 1 − \(Comparison.format(check.alpha)) (expected about \(Comparison.format(check.expected)))."
     }
 }
 
 extension Tensor {
     /// Whether shape and scalar count agree (a student's tensor may carry an inconsistent pair).
-    var isWellFormed: Bool { shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == scalars.count }
+    public var isWellFormed: Bool { shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == scalars.count }
 }

@@ -11,7 +11,7 @@ import Glibc
 public final class SubmissionGrader: @unchecked Sendable {
     public let environment: GraderEnvironment
     public let manifest: Manifest
-    public let graders: [any ExerciseGrader]
+    public let graders: [any GradableExercise]
     public let kit: Kit
     public let sandbox: Sandbox
     let workRoot: URL
@@ -28,7 +28,7 @@ public final class SubmissionGrader: @unchecked Sendable {
         }
     }
 
-    public init(environment: GraderEnvironment, manifest: Manifest, graders: [any ExerciseGrader], kit: Kit,
+    public init(environment: GraderEnvironment, manifest: Manifest, graders: [any GradableExercise], kit: Kit,
                 sandbox: Sandbox) throws {
         self.environment = environment
         self.manifest = manifest
@@ -76,8 +76,9 @@ public final class SubmissionGrader: @unchecked Sendable {
         let intake = Intake.read(folder: folder, exerciseFiles: exerciseFiles)
         notices += intake.notices
 
-        let compiler = SubmissionCompiler(environment: environment, kit: kit, sandbox: sandbox,
+        var compiler = SubmissionCompiler(environment: environment, kit: kit, sandbox: sandbox,
                                           exerciseFiles: exerciseFiles, limits: manifest.defaults)
+        compiler.interfaces = Dictionary(uniqueKeysWithValues: graders.map { ($0.id, $0.functions) })
         let selected = exerciseFiles.filter { options.exercises?.contains($0.id) ?? true }
         let anythingToCompile = selected.contains { intake.exerciseSources[$0.id] != nil }
         let compiled = anythingToCompile ? compiler.compile(intake: intake, workDirectory: work, slot: slot) : SubmissionCompiler.Outcome()

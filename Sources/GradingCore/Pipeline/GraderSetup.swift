@@ -6,6 +6,8 @@ public struct GraderSetup: Sendable {
     public let manifest: Manifest
     public let kit: Kit
     public let sandbox: Sandbox
+    /// The exercises this setup grades (the manifest was validated against them).
+    public let exercises: [any GradableExercise]
     /// One line for the user when isolation is weaker than bubblewrap (nil otherwise).
     public let sandboxNotice: String?
 
@@ -18,9 +20,11 @@ public struct GraderSetup: Sendable {
         case preferForOwnCode
     }
 
-    public static func prepare(policy: SandboxPolicy, from directory: URL? = nil) throws -> GraderSetup {
+    public static func prepare(policy: SandboxPolicy, from directory: URL? = nil,
+                               exercises: [any GradableExercise]) throws -> GraderSetup {
         let environment = try directory.map { try GraderEnvironment.discover(from: $0) } ?? GraderEnvironment.discover()
-        let manifest = try loadManifest(packageRoot: environment.packageRoot)
+        let manifest = try Manifest.load(from: environment.manifestURL)
+        try manifest.validate(against: exercises)
         let kit = try KitBuilder.ensureKit(environment: environment)
         var notice: String?
         let sandbox: Sandbox
@@ -36,10 +40,11 @@ public struct GraderSetup: Sendable {
             }
             sandbox = Sandbox.rlimitsOnly(toolchainRoot: environment.toolchainRoot)
         }
-        return GraderSetup(environment: environment, manifest: manifest, kit: kit, sandbox: sandbox, sandboxNotice: notice)
+        return GraderSetup(environment: environment, manifest: manifest, kit: kit, sandbox: sandbox, exercises: exercises,
+                           sandboxNotice: notice)
     }
 
     public func makeGrader() throws -> SubmissionGrader {
-        try SubmissionGrader(environment: environment, manifest: manifest, graders: ExerciseCatalog.all, kit: kit, sandbox: sandbox)
+        try SubmissionGrader(environment: environment, manifest: manifest, graders: exercises, kit: kit, sandbox: sandbox)
     }
 }

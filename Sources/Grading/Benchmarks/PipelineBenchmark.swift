@@ -1,4 +1,5 @@
 import Foundation
+import GradingCore
 
 /// Times the grading pipeline on generated clean submissions: copies of `Solutions/`, each made distinct by a
 /// comment and a renamed local constant so no compile result could be shared between them.

@@ -115,7 +115,7 @@ extension Manifest {
     }
 
     /// Checks every exercise and test name against the generators the grader has.
-    public func validate(against graders: [any ExerciseGrader]) throws {
+    public func validate(against graders: [any GradableExercise]) throws {
         for exercise in exercises {
             guard let grader = graders.first(where: { $0.id == exercise.id }) else {
                 throw ManifestError.unknownExercise(exercise.id)

@@ -37,8 +37,7 @@ enum DriverSource {
     }
 
     /// The driver of one exercise: a `case` per function the exercise declares (`ExerciseFunction.driver`).
-    static func driver(for exerciseID: String) -> String {
-        let functions = ExerciseCatalog.grader(exerciseID)?.functions ?? []
+    static func driver(for exerciseID: String, _ functions: [ExerciseFunction]) -> String {
         let cases = functions.map { function in
             "    case \"\(function.wireName)\":\n" + function.driver.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "        " + $0 }.joined(separator: "\n") + "\n"
@@ -61,13 +60,12 @@ enum DriverSource {
 
     /// A stand-in for an exercise file that is missing or failed to compile: the declared signatures, each calling
     /// the not-implemented marker. It lets the rest of the submission compile and run.
-    static func stub(for exerciseID: String) -> String {
-        let functions = ExerciseCatalog.grader(exerciseID)?.functions ?? []
-        return "import TensorKit\n" + functions.map { $0.declaration + " { notImplemented() }\n" }.joined()
+    static func stub(_ functions: [ExerciseFunction]) -> String {
+        "import TensorKit\n" + functions.map { $0.declaration + " { notImplemented() }\n" }.joined()
     }
 
     /// The signatures a message quotes when the grader cannot call an exercise's functions.
-    static func expectedSignatures(_ exerciseID: String) -> String {
-        (ExerciseCatalog.grader(exerciseID)?.functions ?? []).map(\.signature).joined(separator: " and ")
+    static func expectedSignatures(_ functions: [ExerciseFunction]) -> String {
+        functions.map(\.signature).joined(separator: " and ")
     }
 }

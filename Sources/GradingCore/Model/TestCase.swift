@@ -52,29 +52,18 @@ public func judgeExercise(_ tests: [TestCase], replies: [[WorkerReply]?]) -> [Ju
     return judgements
 }
 
-/// The grader's side of one exercise: which tests it can generate, and how.
-public protocol ExerciseGrader: Sendable {
+/// One exercise as the pipeline sees it: the student's file, the functions it declares, and the tests it can
+/// make. The instructor's graders (`ExerciseGrader`, which add the reference and the known wrong variants)
+/// conform, and so can a source of recorded tests that holds no implementation at all.
+public protocol GradableExercise: Sendable {
     /// The exercise id of the design (`softmax`, `he-init`, `dropout`, `adam`, `conv2d`).
     var id: String { get }
     /// The student file (`Softmax.swift`).
     var fileName: String { get }
-    /// The names of the tests this grader can generate (the manifest picks among them).
+    /// The names of the tests this exercise can make (the manifest picks among them).
     var testNames: [String] { get }
     /// Builds a test from the manifest's spec and a seed. The same spec and seed always give the same test.
     func makeTest(spec: TestSpec, seed: UInt64) -> TestCase
     /// The functions the student writes, in the order of the exercise file.
     var functions: [ExerciseFunction] { get }
-    /// Every known mistake as runnable code (a misconception may have several variants, one per common way of
-    /// writing it). Each misconception has a fixture under `grading/fixtures/misconceptions/<exercise id>/<id>/`.
-    var variants: [WrongVariant] { get }
-    /// The reference engine's functions for this exercise, answering its calls in-process.
-    var reference: ExerciseImplementation { get }
-}
-
-extension ExerciseGrader {
-    /// Every misconception this exercise's tests can name, once each, in the order of `variants`.
-    public var misconceptions: [Misconception] {
-        var seen: Set<String> = []
-        return variants.map(\.misconception).filter { seen.insert($0.id).inserted }
-    }
 }

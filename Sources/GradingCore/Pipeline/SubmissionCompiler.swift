@@ -19,6 +19,8 @@ struct SubmissionCompiler {
     /// Replaces the batch worker's entry point (used by `grader gradcheck`); errors in it are reported as
     /// `entryErrors` rather than charged to an exercise.
     var entryPoint: (file: String, source: String)? = nil
+    /// The functions each exercise declares (by id): its driver, stand-in stub and signature message come from them.
+    var interfaces: [String: [ExerciseFunction]] = [:]
 
     struct Outcome {
         /// Errors in a custom entry point (e.g. the gradcheck driver naming a type that does not exist).
@@ -62,8 +64,8 @@ struct SubmissionCompiler {
                 files.append(name)
             }
             for (id, file) in exerciseFiles {
-                put(file, useStub.contains(id) ? DriverSource.stub(for: id) : intake.exerciseSources[id]!)
-                put(DriverSource.driverFileName(id), DriverSource.driver(for: id))
+                put(file, useStub.contains(id) ? DriverSource.stub(interfaces[id] ?? []) : intake.exerciseSources[id]!)
+                put(DriverSource.driverFileName(id), DriverSource.driver(for: id, interfaces[id] ?? []))
             }
             for helper in helpers { put(helper.file, helper.source) }
             if let entryPoint {
@@ -91,7 +93,7 @@ struct SubmissionCompiler {
                     outcome.failures[id] = ("\(file) does not compile: \(own.filter { $0.severity == "error" }.count) error(s), the first at line \(own.first { $0.severity == "error" }!.line): \(own.first { $0.severity == "error" }!.message)", own)
                     useStub.insert(id); blamed = true
                 } else if !driver.isEmpty {
-                    let names = DriverSource.expectedSignatures(id)
+                    let names = DriverSource.expectedSignatures(interfaces[id] ?? [])
                     outcome.failures[id] = ("\(file) compiles, but the grader cannot call its functions with the required signatures (\(names)). The compiler said: \(driver[0].message)",
                                             driver.map { Diagnostic(file: file, line: 0, column: 0, severity: "error", message: $0.message) })
                     useStub.insert(id); blamed = true
@@ -145,9 +147,9 @@ struct SubmissionCompiler {
         chmod(directory.path, 0o755)
         var files: [String] = []
         for (other, file) in exerciseFiles {
-            let text = other == id ? source : DriverSource.stub(for: other)
+            let text = other == id ? source : DriverSource.stub(interfaces[other] ?? [])
             try? text.write(to: directory.appendingPathComponent(file), atomically: false, encoding: .utf8)
-            try? DriverSource.driver(for: other).write(to: directory.appendingPathComponent(DriverSource.driverFileName(other)), atomically: false, encoding: .utf8)
+            try? DriverSource.driver(for: other, interfaces[other] ?? []).write(to: directory.appendingPathComponent(DriverSource.driverFileName(other)), atomically: false, encoding: .utf8)
             files += [file, DriverSource.driverFileName(other)]
         }
         try? DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)).write(to: directory.appendingPathComponent(DriverSource.mainFileName), atomically: false, encoding: .utf8)
