@@ -11,8 +11,21 @@ public struct AdamGrader: ExerciseGrader {
     public let fileName = "Adam.swift"
     public init() {}
 
-    public var testNames: [String] {
-        ["first-step", "ten-steps", "tiny-gradients", "huge-gradients", "resume-from-state", "many-steps", "other-hyperparameters"]
+    /// The tests, typed: the manifest may only name these (a test name it lacks is a manifest error, never a
+    /// silent stand-in for another test).
+    public enum Test: String, CaseIterable, Sendable {
+        case firstStep = "first-step", tenSteps = "ten-steps", tinyGradients = "tiny-gradients",
+             hugeGradients = "huge-gradients", resumeFromState = "resume-from-state", manySteps = "many-steps",
+             otherHyperparameters = "other-hyperparameters"
+    }
+
+    public var testNames: [String] { Test.allCases.map(\.rawValue) }
+
+    static func test(_ spec: TestSpec) -> Test {
+        guard let test = Test(rawValue: spec.name) else {
+            preconditionFailure("AdamGrader has no test named '\(spec.name)'; the manifest should have been validated.")
+        }
+        return test
     }
 
     struct Setup {
@@ -24,22 +37,21 @@ public struct AdamGrader: ExerciseGrader {
         var note: String
     }
 
-    static func setup(_ name: String) -> Setup {
-        switch name {
-        case "first-step": return Setup(shape: [3, 4], steps: 1, gradientScale: 1, note: "one step from a fresh state")
-        case "ten-steps": return Setup(shape: [5], steps: 10, gradientScale: 1, note: "ten steps from a fresh state")
-        case "tiny-gradients": return Setup(shape: [2, 3], steps: 5, gradientScale: 1e-8, note: "gradients around 1e-8, where ε = 1e-8 is comparable to √v̂")
-        case "huge-gradients": return Setup(shape: [4], steps: 5, gradientScale: 1e6, note: "gradients around 1e6")
-        case "resume-from-state": return Setup(shape: [2, 2], steps: 4, gradientScale: 1, resume: true, note: "four steps resuming a state with t = 7 and non-zero moments")
-        case "many-steps": return Setup(shape: [2, 3], steps: 200, gradientScale: 0.1, learningRate: 1e-2, note: "200 steps with lr = 0.01")
-        case "other-hyperparameters": return Setup(shape: [3, 2], steps: 6, gradientScale: 2, learningRate: 0.1, beta1: 0.5, beta2: 0.9, epsilon: 1e-4, note: "lr = 0.1, β1 = 0.5, β2 = 0.9, ε = 1e-4")
-        default: preconditionFailure("AdamGrader has no test named '\(name)'; the manifest should have been validated.")
+    static func setup(_ test: Test) -> Setup {
+        switch test {
+        case .firstStep: return Setup(shape: [3, 4], steps: 1, gradientScale: 1, note: "one step from a fresh state")
+        case .tenSteps: return Setup(shape: [5], steps: 10, gradientScale: 1, note: "ten steps from a fresh state")
+        case .tinyGradients: return Setup(shape: [2, 3], steps: 5, gradientScale: 1e-8, note: "gradients around 1e-8, where ε = 1e-8 is comparable to √v̂")
+        case .hugeGradients: return Setup(shape: [4], steps: 5, gradientScale: 1e6, note: "gradients around 1e6")
+        case .resumeFromState: return Setup(shape: [2, 2], steps: 4, gradientScale: 1, resume: true, note: "four steps resuming a state with t = 7 and non-zero moments")
+        case .manySteps: return Setup(shape: [2, 3], steps: 200, gradientScale: 0.1, learningRate: 1e-2, note: "200 steps with lr = 0.01")
+        case .otherHyperparameters: return Setup(shape: [3, 2], steps: 6, gradientScale: 2, learningRate: 0.1, beta1: 0.5, beta2: 0.9, epsilon: 1e-4, note: "lr = 0.1, β1 = 0.5, β2 = 0.9, ε = 1e-4")
         }
     }
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
         var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
-        let s = Self.setup(spec.name)
+        let s = Self.setup(Self.test(spec))
         let parameters = Tensor.randomNormal(shape: s.shape, using: &g)
         // Gradients of mixed sign and size within the test's scale (a factor of 10 either way).
         let gradients = (0..<s.steps).map { _ in

@@ -12,8 +12,21 @@ public struct Conv2DGrader: ExerciseGrader {
     public let fileName = "Conv2D.swift"
     public init() {}
 
-    public var testNames: [String] {
-        ["basic", "stride-and-padding", "rectangular-kernel", "rounding-down", "stride-three", "many-channels", "one-by-one", "batch-of-one-wide"]
+    /// The tests, typed: the manifest may only name these (a test name it lacks is a manifest error, never a
+    /// silent stand-in for another test).
+    public enum Test: String, CaseIterable, Sendable {
+        case basic, strideAndPadding = "stride-and-padding", rectangularKernel = "rectangular-kernel",
+             roundingDown = "rounding-down", strideThree = "stride-three", manyChannels = "many-channels",
+             oneByOne = "one-by-one", batchOfOneWide = "batch-of-one-wide"
+    }
+
+    public var testNames: [String] { Test.allCases.map(\.rawValue) }
+
+    static func test(_ spec: TestSpec) -> Test {
+        guard let test = Test(rawValue: spec.name) else {
+            preconditionFailure("Conv2DGrader has no test named '\(spec.name)'; the manifest should have been validated.")
+        }
+        return test
     }
 
     /// (N, C, H, W, F, KH, KW, stride, padding) and a sentence about what the case exposes.
@@ -22,23 +35,22 @@ public struct Conv2DGrader: ExerciseGrader {
         var note: String
     }
 
-    static func geometry(_ name: String) -> Geometry {
-        switch name {
-        case "basic": return Geometry(n: 2, c: 3, h: 6, w: 7, f: 4, kh: 3, kw: 3, stride: 1, padding: 0, note: "no padding, stride 1")
-        case "stride-and-padding": return Geometry(n: 2, c: 3, h: 7, w: 9, f: 5, kh: 3, kw: 3, stride: 2, padding: 1, note: "stride 2 with padding 1")
-        case "rectangular-kernel": return Geometry(n: 1, c: 2, h: 8, w: 6, f: 3, kh: 2, kw: 4, stride: 1, padding: 2, note: "a 2×4 kernel with padding 2")
-        case "rounding-down": return Geometry(n: 2, c: 2, h: 6, w: 8, f: 3, kh: 3, kw: 4, stride: 2, padding: 1, note: "sizes where (H + 2p − KH)/s is not a whole number, so the output size must round down")
-        case "stride-three": return Geometry(n: 1, c: 4, h: 11, w: 10, f: 2, kh: 3, kw: 2, stride: 3, padding: 2, note: "stride 3 with padding 2")
-        case "many-channels": return Geometry(n: 3, c: 8, h: 5, w: 5, f: 5, kh: 3, kw: 3, stride: 1, padding: 1, note: "8 input and 5 output channels")
-        case "one-by-one": return Geometry(n: 2, c: 6, h: 4, w: 3, f: 4, kh: 1, kw: 1, stride: 1, padding: 0, note: "1×1 kernels (a per-pixel linear map across channels)")
-        case "batch-of-one-wide": return Geometry(n: 1, c: 3, h: 5, w: 13, f: 7, kh: 3, kw: 5, stride: 2, padding: 1, note: "a wide image, F = 7 ≠ C = 3, stride 2")
-        default: preconditionFailure("Conv2DGrader has no test named '\(name)'; the manifest should have been validated.")
+    static func geometry(_ test: Test) -> Geometry {
+        switch test {
+        case .basic: return Geometry(n: 2, c: 3, h: 6, w: 7, f: 4, kh: 3, kw: 3, stride: 1, padding: 0, note: "no padding, stride 1")
+        case .strideAndPadding: return Geometry(n: 2, c: 3, h: 7, w: 9, f: 5, kh: 3, kw: 3, stride: 2, padding: 1, note: "stride 2 with padding 1")
+        case .rectangularKernel: return Geometry(n: 1, c: 2, h: 8, w: 6, f: 3, kh: 2, kw: 4, stride: 1, padding: 2, note: "a 2×4 kernel with padding 2")
+        case .roundingDown: return Geometry(n: 2, c: 2, h: 6, w: 8, f: 3, kh: 3, kw: 4, stride: 2, padding: 1, note: "sizes where (H + 2p − KH)/s is not a whole number, so the output size must round down")
+        case .strideThree: return Geometry(n: 1, c: 4, h: 11, w: 10, f: 2, kh: 3, kw: 2, stride: 3, padding: 2, note: "stride 3 with padding 2")
+        case .manyChannels: return Geometry(n: 3, c: 8, h: 5, w: 5, f: 5, kh: 3, kw: 3, stride: 1, padding: 1, note: "8 input and 5 output channels")
+        case .oneByOne: return Geometry(n: 2, c: 6, h: 4, w: 3, f: 4, kh: 1, kw: 1, stride: 1, padding: 0, note: "1×1 kernels (a per-pixel linear map across channels)")
+        case .batchOfOneWide: return Geometry(n: 1, c: 3, h: 5, w: 13, f: 7, kh: 3, kw: 5, stride: 2, padding: 1, note: "a wide image, F = 7 ≠ C = 3, stride 2")
         }
     }
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
         var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
-        let geo = Self.geometry(spec.name)
+        let geo = Self.geometry(Self.test(spec))
         let input = Tensor.randomNormal(shape: [geo.n, geo.c, geo.h, geo.w], using: &g)
         let weight = Tensor.randomNormal(shape: [geo.f, geo.c, geo.kh, geo.kw], using: &g)
         // A bias far from zero, so forgetting it cannot hide inside the tolerance.

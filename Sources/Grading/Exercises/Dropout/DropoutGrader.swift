@@ -14,23 +14,34 @@ public struct DropoutGrader: ExerciseGrader {
     public let fileName = "Dropout.swift"
     public init() {}
 
-    public var testNames: [String] {
-        ["train-half", "eval-mode", "backward", "p-extremes", "p-near-zero", "p-near-one", "rank-4", "independence"]
+    /// The tests, typed: the manifest may only name these (a test name it lacks is a manifest error, never a
+    /// silent stand-in for another test).
+    public enum Test: String, CaseIterable, Sendable {
+        case trainHalf = "train-half", evalMode = "eval-mode", backward, pExtremes = "p-extremes",
+             pNearZero = "p-near-zero", pNearOne = "p-near-one", rank4 = "rank-4", independence
+    }
+
+    public var testNames: [String] { Test.allCases.map(\.rawValue) }
+
+    static func test(_ spec: TestSpec) -> Test {
+        guard let test = Test(rawValue: spec.name) else {
+            preconditionFailure("DropoutGrader has no test named '\(spec.name)'; the manifest should have been validated.")
+        }
+        return test
     }
 
     enum Kind { case train(p: Double, shape: [Int]), eval(p: Double), backward(p: Double), extremes }
 
-    static func kind(_ name: String) -> Kind {
-        switch name {
-        case "train-half": return .train(p: 0.5, shape: [200, 300])
-        case "eval-mode": return .eval(p: 0.4)
-        case "backward": return .backward(p: 0.3)
-        case "p-extremes": return .extremes
-        case "p-near-zero": return .train(p: 0.05, shape: [200, 250])
-        case "p-near-one": return .train(p: 0.95, shape: [200, 250])
-        case "rank-4": return .train(p: 0.3, shape: [8, 16, 20, 20])
-        case "independence": return .train(p: 0.5, shape: [500, 100])
-        default: preconditionFailure("DropoutGrader has no test named '\(name)'; the manifest should have been validated.")
+    static func kind(_ test: Test) -> Kind {
+        switch test {
+        case .trainHalf: return .train(p: 0.5, shape: [200, 300])
+        case .evalMode: return .eval(p: 0.4)
+        case .backward: return .backward(p: 0.3)
+        case .pExtremes: return .extremes
+        case .pNearZero: return .train(p: 0.05, shape: [200, 250])
+        case .pNearOne: return .train(p: 0.95, shape: [200, 250])
+        case .rank4: return .train(p: 0.3, shape: [8, 16, 20, 20])
+        case .independence: return .train(p: 0.5, shape: [500, 100])
         }
     }
 
@@ -47,7 +58,7 @@ public struct DropoutGrader: ExerciseGrader {
         var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
         let alpha = spec.alpha ?? 1e-7
         let tolerance = spec.tolerance
-        switch Self.kind(spec.name) {
+        switch Self.kind(Self.test(spec)) {
         case let .train(p, shape):
             let x = Self.input(shape, &g)
             let drawSeed = g.next()

@@ -14,27 +14,38 @@ public struct HeInitGrader: ExerciseGrader {
     public let fileName = "HeInit.swift"
     public init() {}
 
-    public var testNames: [String] {
-        ["linear-layer", "conv-layer", "reproducible", "large-linear", "wide-conv", "rectangular-conv", "tall-linear"]
+    /// The tests, typed: the manifest may only name these (a test name it lacks is a manifest error, never a
+    /// silent stand-in for another test).
+    public enum Test: String, CaseIterable, Sendable {
+        case linearLayer = "linear-layer", convLayer = "conv-layer", reproducible, largeLinear = "large-linear",
+             wideConv = "wide-conv", rectangularConv = "rectangular-conv", tallLinear = "tall-linear"
+    }
+
+    public var testNames: [String] { Test.allCases.map(\.rawValue) }
+
+    static func test(_ spec: TestSpec) -> Test {
+        guard let test = Test(rawValue: spec.name) else {
+            preconditionFailure("HeInitGrader has no test named '\(spec.name)'; the manifest should have been validated.")
+        }
+        return test
     }
 
     /// No shape has F = 2C (fan-out would equal LeCun's variance) or fanOut ≫ fanIn (Xavier would equal fan-out), so
     /// each scale mistake predicts a variance at least 15% away from every other.
-    static func shape(_ name: String) -> [Int] {
-        switch name {
-        case "linear-layer": return [64, 256]
-        case "conv-layer": return [48, 32, 3, 3]
-        case "reproducible": return [80, 48]
-        case "large-linear": return [256, 512]
-        case "wide-conv": return [16, 64, 5, 5]
-        case "rectangular-conv": return [40, 24, 3, 5]
-        case "tall-linear": return [300, 200]
-        default: preconditionFailure("HeInitGrader has no test named '\(name)'; the manifest should have been validated.")
+    static func shape(_ test: Test) -> [Int] {
+        switch test {
+        case .linearLayer: return [64, 256]
+        case .convLayer: return [48, 32, 3, 3]
+        case .reproducible: return [80, 48]
+        case .largeLinear: return [256, 512]
+        case .wideConv: return [16, 64, 5, 5]
+        case .rectangularConv: return [40, 24, 3, 5]
+        case .tallLinear: return [300, 200]
         }
     }
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
-        let shape = Self.shape(spec.name)
+        let shape = Self.shape(Self.test(spec))
         let drawSeed = TestSeeds.seed(exercise: id, test: spec.name, seed: seed)
         // Two consecutive draws from one generator, then the first draw again from a fresh generator with the same seed.
         let calls = [WorkerCalls.heNormal(shape: shape, seed: drawSeed, repeats: 2),

@@ -15,8 +15,21 @@ public struct SoftmaxGrader: ExerciseGrader {
     public let fileName = "Softmax.swift"
     public init() {}
 
-    public var testNames: [String] {
-        ["basic", "rank-4", "huge-logits", "cross-entropy", "mixed-scale-rows", "ce-huge-gap", "edge-shapes", "ce-wide-batch"]
+    /// The tests, typed: the manifest may only name these (a test name it lacks is a manifest error, never a
+    /// silent stand-in for another test).
+    public enum Test: String, CaseIterable, Sendable {
+        case basic, rank4 = "rank-4", hugeLogits = "huge-logits", crossEntropy = "cross-entropy",
+             mixedScaleRows = "mixed-scale-rows", ceHugeGap = "ce-huge-gap", edgeShapes = "edge-shapes",
+             ceWideBatch = "ce-wide-batch"
+    }
+
+    public var testNames: [String] { Test.allCases.map(\.rawValue) }
+
+    static func test(_ spec: TestSpec) -> Test {
+        guard let test = Test(rawValue: spec.name) else {
+            preconditionFailure("SoftmaxGrader has no test named '\(spec.name)'; the manifest should have been validated.")
+        }
+        return test
     }
 
     /// The inputs of one test.
@@ -30,7 +43,7 @@ public struct SoftmaxGrader: ExerciseGrader {
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
         var generator = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
-        let inputs = Self.inputs(for: spec.name, using: &generator)
+        let inputs = Self.inputs(for: Self.test(spec), using: &generator)
         var calls = inputs.softmaxInputs.map(WorkerCalls.softmax)
         let firstCrossEntropy = calls.count
         var directions: [Tensor] = []
@@ -107,16 +120,16 @@ public struct SoftmaxGrader: ExerciseGrader {
         (0..<rows).map { _ in Int(generator.next() % UInt64(classes)) }
     }
 
-    static func inputs(for name: String, using g: inout SeededGenerator) -> Inputs {
-        switch name {
-        case "basic":
+    static func inputs(for test: Test, using g: inout SeededGenerator) -> Inputs {
+        switch test {
+        case .basic:
             let logits = normal([3, 5], scale: 2, using: &g)
             return Inputs(summary: "Softmax and cross-entropy of logits [3, 5] drawn from N(0, 2²).", softmaxInputs: [logits],
                           crossEntropyInputs: [(logits, labels(rows: 3, classes: 5, using: &g))], checkGradientAgainstLoss: true)
-        case "rank-4":
+        case .rank4:
             return Inputs(summary: "Softmax along the last axis of a rank-4 tensor [2, 3, 4, 5] drawn from N(0, 3²).",
                           softmaxInputs: [normal([2, 3, 4, 5], scale: 3, using: &g)])
-        case "huge-logits":
+        case .hugeLogits:
             // Rows 1–4 hold logits near +1000 and near −1000; the label sits at the smallest logit in rows 2 and 4.
             // Row 5 holds seven equal logits of 1000: subtracting the row's mean (instead of its maximum) gets it
             // right while not shifting at all overflows, which tells those two mistakes apart.
@@ -129,18 +142,18 @@ public struct SoftmaxGrader: ExerciseGrader {
             let logits = Tensor(shape: [5, 7], scalars: spread.scalars + Array(repeating: 1000, count: 7))
             return Inputs(summary: "Softmax and cross-entropy of logits [5, 7]: rows 1–4 around ±1000 (the correct class is the smallest logit in rows 2 and 4), row 5 seven equal logits of 1000.",
                           softmaxInputs: [logits], crossEntropyInputs: [(logits, labels)])
-        case "cross-entropy":
+        case .crossEntropy:
             let logits = normal([8, 10], scale: 3, using: &g)
             return Inputs(summary: "Cross-entropy of logits [8, 10] drawn from N(0, 3²) with random labels: mean loss over the 8 rows and its gradient.",
                           crossEntropyInputs: [(logits, labels(rows: 8, classes: 10, using: &g))], checkGradientAgainstLoss: true)
-        case "mixed-scale-rows":
+        case .mixedScaleRows:
             let rows: [(offset: Double, scale: Double)] = [(1000, 5), (0, 1), (-1000, 5), (0, 1e-3), (500, 30)]
             var scalars: [Double] = []
             for row in rows { for _ in 0..<6 { scalars.append(row.offset + row.scale * g.nextNormal()) } }
             let logits = Tensor(shape: [5, 6], scalars: scalars)
             return Inputs(summary: "Softmax and cross-entropy of one batch [5, 6] whose rows lie around 1000, 0, −1000, 0 (±0.001) and 500.",
                           softmaxInputs: [logits], crossEntropyInputs: [(logits, labels(rows: 5, classes: 6, using: &g))])
-        case "ce-huge-gap":
+        case .ceHugeGap:
             let (n, c) = (6, 9)
             var logits = normal([n, c], scale: 1, using: &g)
             var labels: [Int] = []
@@ -153,17 +166,15 @@ public struct SoftmaxGrader: ExerciseGrader {
             }
             return Inputs(summary: "Cross-entropy of logits [6, 9] where the correct class lies 1100 to 1900 below the best one, so the loss is about 1500.",
                           crossEntropyInputs: [(logits, labels)])
-        case "edge-shapes":
+        case .edgeShapes:
             return Inputs(summary: "Softmax of a rank-1 tensor [7], a column [5, 1] and a row [1, 8]; cross-entropy with a single class [4, 1].",
                           softmaxInputs: [normal([7], scale: 2, using: &g), normal([5, 1], scale: 2, using: &g), normal([1, 8], scale: 2, using: &g)],
                           crossEntropyInputs: [(normal([4, 1], scale: 2, using: &g), [0, 0, 0, 0])])
-        case "ce-wide-batch":
+        case .ceWideBatch:
             var labels = labels(rows: 33, classes: 13, using: &g)
             labels[0] = 0; labels[32] = 12
             return Inputs(summary: "Cross-entropy of logits [33, 13] drawn from N(0, 10²), labels including the first and last class.",
                           crossEntropyInputs: [(normal([33, 13], scale: 10, using: &g), labels)], checkGradientAgainstLoss: true)
-        default:
-            preconditionFailure("SoftmaxGrader has no test named '\(name)'; the manifest should have been validated.")
         }
     }
 }
