@@ -85,6 +85,7 @@ public struct ExerciseScaffold {
 
     var grader: String {
         """
+        import GradingCore
         import TensorKit
         import WorkerKit
 
@@ -94,18 +95,24 @@ public struct ExerciseScaffold {
             public let fileName = "\(name).swift"
             public init() {}
 
-            public var testNames: [String] { ["basic"] }
+            /// The tests, typed: the manifest may only name these.
+            public enum Test: String, CaseIterable, Sendable {
+                case basic
+            }
+
+            public var testNames: [String] { Test.allCases.map(\\.rawValue) }
 
             public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
+                guard let test = Test(rawValue: spec.name) else {
+                    preconditionFailure("\(name)Grader has no test named '\\(spec.name)'; the manifest should have been validated.")
+                }
                 var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
                 let input: Tensor
                 let summary: String
-                switch spec.name {
-                case "basic":
+                switch test {
+                case .basic:
                     input = Tensor.randomNormal(shape: [4, 5], using: &g)
                     summary = "\(function) of an input [4, 5] drawn from N(0, 1)."
-                default:
-                    preconditionFailure("\(name)Grader has no test named '\\(spec.name)'; the manifest should have been validated.")
                 }
                 let judge = DeterministicJudge(calls: [WorkerCalls.\(function)(input)], tolerance: spec.tolerance,
                                                variants: variants) { _, replies in
@@ -122,6 +129,7 @@ public struct ExerciseScaffold {
         let body = "let output: TensorKit.Tensor = \(function)(call.tensors[0])\nreturn WorkerKit.WorkerReply(tensors: [output])"
             .split(separator: "\n").map { "            " + $0 }.joined(separator: "\n")
         return """
+        import GradingCore
         import Reference
         import TensorKit
         import WorkerKit
@@ -163,6 +171,7 @@ public struct ExerciseScaffold {
 
     var misconceptions: String {
         """
+        import GradingCore
         import Reference
         import TensorKit
 
