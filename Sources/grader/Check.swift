@@ -7,7 +7,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Grade your working copy's Exercises/ (visible tests) and explain every failure.")
 
-    @Argument(help: "Exercise ids to check (softmax, he-init, dropout, adam, conv2d); all when omitted.")
+    @Argument(help: "Exercise ids to check (softmax, he-init, dropout, adam, conv2d), whichever assignment holds them; all of the assignment's when omitted.")
     var exercises: [String] = []
 
     @OptionGroup var assignmentOption: AssignmentOption
