@@ -17,6 +17,8 @@ struct Batch: ParsableCommand {
     @Option(help: "Submissions graded at once (default: the number of processor cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var assignmentOption: AssignmentOption
+
     @OptionGroup var seedOption: SeedOption
 
     @Flag(help: "Grade even when bubblewrap cannot isolate student code (resource limits only). Accepts the risk of running untrusted code unsandboxed.")
@@ -35,10 +37,16 @@ struct Batch: ParsableCommand {
             Terminal.error("grader batch refuses to run: \(error)")
             throw ExitCode(2)
         }
+        let plan: GradingPlan
+        do { plan = try setup.manifest.plan(assignment: assignmentOption.name) } catch {
+            Terminal.error("grader batch cannot run: \(error)")
+            throw ExitCode(2)
+        }
         if let notice = setup.sandboxNotice { Terminal.error(notice) }
         let runner = BatchRunner(grader: try setup.makeGrader(),
                                  options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
-                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly))
+                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly,
+                                                assignment: plan.assignment))
         let started = Date()
         let onTerminal = Terminal.stderrIsTerminal
         runner.progress = { done, total, name in
@@ -60,7 +68,7 @@ struct Batch: ParsableCommand {
             Terminal.error("grader batch could not run: \(error)")
             throw ExitCode(2)
         }
-        let summary = ClassSummary(reports: result.reports, exerciseIDs: setup.manifest.exercises.map(\.id))
+        let summary = ClassSummary(reports: result.reports, exerciseIDs: plan.exercises.map(\.id))
         print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
         let rate = Double(result.graded) / Swift.max(result.seconds, 0.001) * 60
         print("Graded \(result.graded) submission(s) in \(String(format: "%.1f", result.seconds)) s (\(Int(rate.rounded())) per minute, \(jobs) job(s))" +

@@ -8,8 +8,10 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Grade your working copy's Exercises/ (visible tests) and explain every failure.")
 
-    @Argument(help: "Exercise ids to check (\(ExerciseCatalog.all.map(\.id).joined(separator: ", "))); all when omitted.")
+    @Argument(help: "Exercise ids to check (\(ExerciseCatalog.all.map(\.id).joined(separator: ", "))), whichever assignment holds them; all of the assignment's when omitted.")
     var exercises: [String] = []
+
+    @OptionGroup var assignmentOption: AssignmentOption
 
     @OptionGroup var seedOption: SeedOption
 
@@ -28,16 +30,16 @@ struct Check: ParsableCommand {
             Terminal.error("grader check could not start: \(error)")
             throw ExitCode(2)
         }
-        let known = setup.manifest.exercises.map(\.id)
-        for id in exercises where !known.contains(id) {
-            Terminal.error("There is no exercise '\(id)'. The exercises are: \(known.joined(separator: ", ")).")
+        let options = SubmissionGrader.Options(seed: seedOption.seed, includeHidden: hidden,
+                                               exercises: exercises.isEmpty ? nil : exercises, assignment: assignmentOption.name)
+        // An unknown assignment or exercise id: say which ones there are.
+        do { _ = try setup.manifest.plan(assignment: options.assignment, exercises: options.exercises) } catch {
+            Terminal.error("\(error)")
             throw ExitCode(2)
         }
         if let notice = setup.sandboxNotice { Terminal.error(notice) }
         let grader = try setup.makeGrader()
-        let report = grader.grade(submission: setup.environment.exercisesURL, name: "working-copy",
-                                  options: .init(seed: seedOption.seed, includeHidden: hidden,
-                                                 exercises: exercises.isEmpty ? nil : exercises))
+        let report = grader.grade(submission: setup.environment.exercisesURL, name: "working-copy", options: options)
         let renderer = TerminalRenderer(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal), verbose: verbose,
                                         revealHidden: hidden)
         print(renderer.render(report), terminator: "")

@@ -13,6 +13,14 @@ struct Grader: ParsableCommand {
     )
 }
 
+/// Which assignment of the manifest `check` and `batch` grade.
+struct AssignmentOption: ParsableArguments {
+    @Option(name: .customLong("assignment"), help: ArgumentHelp(
+        "The assignment to grade, as named in grading/manifest.json (default: its first assignment).",
+        valueName: "name"))
+    var name: String?
+}
+
 /// Options every grading command shares.
 struct SeedOption: ParsableArguments {
     @Option(help: "The seed that generates every test input; reports record it, and the same seed gives the same scores.")

@@ -70,7 +70,7 @@ enum ReportFixtures {
     }
 
     static func full(name: String = "alice", seed: UInt64 = 42) -> SubmissionReport {
-        SubmissionReport(submission: name, seed: seed,
+        SubmissionReport(submission: name, assignment: "training-basics", seed: seed,
                          exercises: [failingSoftmax, passingHeInit, failingDropout, compileErrorAdam, missingConv],
                          includesHidden: true, graderVersion: "1.0.0", toolchain: "Swift 6.3.1",
                          sandbox: "bubblewrap",
@@ -92,7 +92,7 @@ enum ReportFixtures {
             }
             return ExerciseReport(id: id, maxScore: maxScore, status: status, message: "", tests: tests)
         }
-        return SubmissionReport(submission: name, seed: 7, exercises: exercises, includesHidden: false,
+        return SubmissionReport(submission: name, assignment: "training-basics", seed: 7, exercises: exercises, includesHidden: false,
                                 graderVersion: "1.0.0", toolchain: "Swift 6.3.1", sandbox: "rlimits-only",
                                 timings: Timings(), notices: [])
     }

@@ -19,7 +19,7 @@ final class SchemaValidationTests: XCTestCase {
             ReportFixtures.full(name: "max-seed", seed: .max),
             ReportFixtures.simple("bob", [("softmax", 5, 5, .passed), ("dropout", 1.5, 4, .partial)],
                                   misconceptions: ["dropout": ["p-as-keep-probability"]]),
-            SubmissionReport(submission: "empty", seed: 0, exercises: [], includesHidden: false, graderVersion: "1",
+            SubmissionReport(submission: "empty", assignment: "stable-softmax", seed: 0, exercises: [], includesHidden: false, graderVersion: "1",
                              toolchain: "t", sandbox: "rlimits-only", timings: Timings(), notices: []),
         ]
         for report in reports {

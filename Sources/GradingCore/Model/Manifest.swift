@@ -8,7 +8,10 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var version: Int
     /// Limits applied to every test unless the test overrides them.
     public var defaults: Limits
+    /// Every exercise's definition — tests, points, tolerances — written once; assignments select from these.
     public var exercises: [ExerciseManifest]
+    /// The course's assignments, in order; the first is the default (see `Assignment`).
+    public var assignments: [Assignment]
 
     public func exercise(_ id: String) -> ExerciseManifest? { exercises.first { $0.id == id } }
 
@@ -105,6 +108,18 @@ public enum ManifestError: Error, CustomStringConvertible {
 }
 
 extension Manifest {
+    private enum CodingKeys: String, CodingKey { case title, version, defaults, exercises, assignments }
+
+    /// A manifest without `assignments` decodes with none, so validation can say so in a sentence.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(title: try container.decode(String.self, forKey: .title),
+                  version: try container.decode(Int.self, forKey: .version),
+                  defaults: try container.decode(Limits.self, forKey: .defaults),
+                  exercises: try container.decode([ExerciseManifest].self, forKey: .exercises),
+                  assignments: try container.decodeIfPresent([Assignment].self, forKey: .assignments) ?? [])
+    }
+
     public static func load(from url: URL) throws -> Manifest {
         do {
             let data = try Data(contentsOf: url)
@@ -130,5 +145,6 @@ extension Manifest {
                 }
             }
         }
+        try validateAssignments()
     }
 }

@@ -1,8 +1,10 @@
 /// `report.json`: the design's contract fields (`submission`, `score`, `maxScore`, `seed`, `exercises[]` with `id`,
-/// `score`, `maxScore`, `status`, `tests[]`) plus what makes it useful (messages, worst elements, misconceptions,
-/// timings, versions). Valid against `grading/report.schema.json`.
+/// `score`, `maxScore`, `status`, `tests[]`) plus what makes it useful (the assignment, messages, worst elements,
+/// misconceptions, timings, versions). Valid against `grading/report.schema.json`.
 public struct SubmissionReport: Codable, Sendable, Equatable {
     public var submission: String
+    /// The assignment graded (`GradingPlan.assignment`): its exercises and tests, points and limits.
+    public var assignment: String
     public var score: Double
     public var maxScore: Double
     public var seed: UInt64
@@ -17,9 +19,10 @@ public struct SubmissionReport: Codable, Sendable, Equatable {
     /// Problems with the submission as a whole (refused files and why).
     public var notices: [String]
 
-    public init(submission: String, seed: UInt64, exercises: [ExerciseReport], includesHidden: Bool,
+    public init(submission: String, assignment: String, seed: UInt64, exercises: [ExerciseReport], includesHidden: Bool,
                 graderVersion: String, toolchain: String, sandbox: String, timings: Timings, notices: [String]) {
         self.submission = submission
+        self.assignment = assignment
         self.seed = seed
         self.exercises = exercises
         self.includesHidden = includesHidden

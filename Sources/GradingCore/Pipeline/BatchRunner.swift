@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Nothing is lost: each file is written atomically (temporary file, fsync, rename), and `report.json` is written
 /// last, so its presence marks a finished submission. A batch killed at any moment and started again with the same
-/// arguments skips the finished ones (same seed and test set) and grades the rest.
+/// arguments skips the finished ones (same assignment, seed and test set) and grades the rest.
 public final class BatchRunner: @unchecked Sendable {
     public struct Options: Sendable {
         public var submissions: URL
@@ -16,12 +16,15 @@ public final class BatchRunner: @unchecked Sendable {
         public var jobs: Int
         public var seed: UInt64
         public var includeHidden: Bool
-        public init(submissions: URL, out: URL, jobs: Int, seed: UInt64, includeHidden: Bool = true) {
+        /// The assignment to grade (the manifest's first when nil).
+        public var assignment: String?
+        public init(submissions: URL, out: URL, jobs: Int, seed: UInt64, includeHidden: Bool = true, assignment: String? = nil) {
             self.submissions = submissions
             self.out = out
             self.jobs = jobs
             self.seed = seed
             self.includeHidden = includeHidden
+            self.assignment = assignment
         }
     }
 
@@ -84,13 +87,16 @@ public final class BatchRunner: @unchecked Sendable {
 
     public func run() throws -> Result {
         let start = Date()
+        let gradeOptions = SubmissionGrader.Options(seed: options.seed, includeHidden: options.includeHidden,
+                                                    assignment: options.assignment)
+        let plan = try grader.plan(gradeOptions)
         let submissions = try Self.listSubmissions(in: options.submissions, excluding: options.out)
         try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
         Self.removeInterruptedWrites(in: options.out)
         var reports = [SubmissionReport?](repeating: nil, count: submissions.count)
         var pending: [Int] = []
         for (index, submission) in submissions.enumerated() {
-            if let done = finishedReport(name: submission.name) { reports[index] = done } else { pending.append(index) }
+            if let done = finishedReport(name: submission.name, assignment: plan.assignment) { reports[index] = done } else { pending.append(index) }
         }
         let resumed = submissions.count - pending.count
         let lock = NSLock()
@@ -111,7 +117,7 @@ public final class BatchRunner: @unchecked Sendable {
                     lock.unlock()
                     let submission = submissions[index]
                     let report = grader.grade(submission: submission.url, name: submission.name,
-                                              options: .init(seed: options.seed, includeHidden: options.includeHidden),
+                                              options: gradeOptions,
                                               slot: slot)
                     write(report, name: submission.name)
                     lock.lock()
@@ -125,7 +131,7 @@ public final class BatchRunner: @unchecked Sendable {
         }
         finished.wait()
         let all = reports.compactMap { $0 }
-        let csv = GradesCSV.make(reports: all, exerciseIDs: grader.manifest.exercises.map(\.id))
+        let csv = GradesCSV.make(reports: all, exerciseIDs: plan.exercises.map(\.id))
         try ReportIO.writeAtomically(Data(csv.utf8), to: options.out.appendingPathComponent("grades.csv"))
         return Result(reports: all, graded: pending.count, resumed: resumed, seconds: Date().timeIntervalSince(start))
     }
@@ -144,12 +150,12 @@ public final class BatchRunner: @unchecked Sendable {
 
     private func folder(for name: String) -> URL { options.out.appendingPathComponent(name) }
 
-    /// A finished report from an earlier run with the same seed and test set, if there is one.
-    private func finishedReport(name: String) -> SubmissionReport? {
+    /// A finished report from an earlier run with the same assignment, seed and test set, if there is one.
+    private func finishedReport(name: String, assignment: String) -> SubmissionReport? {
         let url = folder(for: name).appendingPathComponent("report.json")
         guard let data = try? Data(contentsOf: url),
               let report = try? ReportIO.decoder().decode(SubmissionReport.self, from: data),
-              report.seed == options.seed, report.includesHidden == options.includeHidden,
+              report.assignment == assignment, report.seed == options.seed, report.includesHidden == options.includeHidden,
               report.graderVersion == GraderEnvironment.graderVersion,
               FileManager.default.fileExists(atPath: folder(for: name).appendingPathComponent("results.json").path)
         else { return nil }

@@ -19,12 +19,15 @@ public final class SubmissionGrader: @unchecked Sendable {
     public struct Options: Sendable {
         public var seed: UInt64
         public var includeHidden: Bool
-        /// Exercise ids to grade (all when nil).
+        /// Exercise ids to grade (all of the assignment's when nil); see `Manifest.plan`.
         public var exercises: [String]?
-        public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil) {
+        /// The assignment to grade (the manifest's first when nil).
+        public var assignment: String?
+        public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil, assignment: String? = nil) {
             self.seed = seed
             self.includeHidden = includeHidden
             self.exercises = exercises
+            self.assignment = assignment
         }
     }
 
@@ -50,9 +53,19 @@ public final class SubmissionGrader: @unchecked Sendable {
     /// The exercises graded, in manifest order.
     var exerciseFiles: [(id: String, file: String)] { manifest.exercises.map { ($0.id, $0.file) } }
 
-    /// Grades a submission folder or `.zip` file.
+    /// What `options` grade: the assignment and its exercises. Throws `AssignmentError` for an unknown assignment
+    /// or exercise; commands call this before grading, so `grade` never meets one.
+    public func plan(_ options: Options) throws -> GradingPlan {
+        try manifest.plan(assignment: options.assignment, exercises: options.exercises)
+    }
+
+    /// Grades a submission folder or `.zip` file. `options` must be plannable (see `plan`).
     public func grade(submission: URL, name: String, options: Options, slot: Int = 0) -> SubmissionReport {
         let start = Date()
+        let plan: GradingPlan
+        do { plan = try self.plan(options) } catch {
+            preconditionFailure("grade(submission:) was called with options that do not plan: \(error)")
+        }
         let work = workRoot.appendingPathComponent("job\(slot)-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         chmod(work.path, 0o755)
@@ -63,8 +76,8 @@ public final class SubmissionGrader: @unchecked Sendable {
         var info = stat()
         if lstat(submission.path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
             let message = "The submission is a symbolic link, so nothing in it was read."
-            return makeReport(name: name, options: options,
-                              exercises: selectedExercises(options).map { Self.skippedExercise($0, options, .rejected, message) },
+            return makeReport(name: name, assignment: plan.assignment, options: options,
+                              exercises: plan.exercises.map { Self.skippedExercise($0, options, .rejected, message) },
                               notices: ["The submission \(name) is a symbolic link and was refused; submit a folder or a .zip file."],
                               timings: Timings(totalSeconds: Date().timeIntervalSince(start)))
         }
@@ -79,14 +92,13 @@ public final class SubmissionGrader: @unchecked Sendable {
         var compiler = SubmissionCompiler(environment: environment, kit: kit, sandbox: sandbox,
                                           exerciseFiles: exerciseFiles, limits: manifest.defaults)
         compiler.interfaces = Dictionary(uniqueKeysWithValues: graders.map { ($0.id, $0.functions) })
-        let selected = exerciseFiles.filter { options.exercises?.contains($0.id) ?? true }
-        let anythingToCompile = selected.contains { intake.exerciseSources[$0.id] != nil }
+        let anythingToCompile = plan.exercises.contains { intake.exerciseSources[$0.id] != nil }
         let compiled = anythingToCompile ? compiler.compile(intake: intake, workDirectory: work, slot: slot) : SubmissionCompiler.Outcome()
         notices += compiled.notices
 
         var runSeconds = 0.0, judgeSeconds = 0.0
         var exercises: [ExerciseReport] = []
-        for exercise in selectedExercises(options) {
+        for exercise in plan.exercises {
             let specs = Self.specs(exercise, options)
             let maxScore = specs.reduce(0) { $0 + $1.points }
             func skipped(_ status: ExerciseStatus, _ message: String, _ diagnostics: [Diagnostic] = []) -> ExerciseReport {
@@ -116,13 +128,9 @@ public final class SubmissionGrader: @unchecked Sendable {
             judgeSeconds += Date().timeIntervalSince(judgeStart)
             exercises.append(Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports))
         }
-        return makeReport(name: name, options: options, exercises: exercises, notices: notices,
+        return makeReport(name: name, assignment: plan.assignment, options: options, exercises: exercises, notices: notices,
                           timings: Timings(compileSeconds: compiled.seconds, runSeconds: runSeconds, judgeSeconds: judgeSeconds,
                                            totalSeconds: Date().timeIntervalSince(start)))
-    }
-
-    private func selectedExercises(_ options: Options) -> [ExerciseManifest] {
-        manifest.exercises.filter { options.exercises?.contains($0.id) ?? true }
     }
 
     /// The tests of `exercise` this run includes (visible only, unless hidden tests were asked for).
@@ -140,9 +148,10 @@ public final class SubmissionGrader: @unchecked Sendable {
                                                             maxScore: $0.points, input: "", message: message) })
     }
 
-    private func makeReport(name: String, options: Options, exercises: [ExerciseReport], notices: [String],
+    private func makeReport(name: String, assignment: String, options: Options, exercises: [ExerciseReport], notices: [String],
                             timings: Timings) -> SubmissionReport {
-        SubmissionReport(submission: name, seed: options.seed, exercises: exercises, includesHidden: options.includeHidden,
+        SubmissionReport(submission: name, assignment: assignment, seed: options.seed, exercises: exercises,
+                         includesHidden: options.includeHidden,
                          graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
                          sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
     }

@@ -79,11 +79,11 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
 
     // MARK: - Text
 
-    /// The top-level output: notices, one line per exercise, the summary.
+    /// The top-level output: the assignment, notices, one line per exercise, the summary.
     static func overview(_ report: SubmissionReport) -> String {
-        var lines: [String] = []
+        var lines = ["**Assignment:** \(Markdown.escaped(report.assignment))", ""]
         for notice in report.notices { lines.append("**Note:** \(Markdown.escaped(notice))") }
-        if !lines.isEmpty { lines.append("") }
+        if !report.notices.isEmpty { lines.append("") }
         for exercise in report.exercises {
             lines.append("- **\(exercise.id)**: \(ScoreFormatting.points(exercise.score)) / "
                 + "\(ScoreFormatting.points(exercise.maxScore)) points, \(ScoreFormatting.words(exercise.status)).")

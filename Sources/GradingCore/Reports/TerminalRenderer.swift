@@ -28,7 +28,7 @@ public struct TerminalRenderer: Sendable {
     }
 
     public func render(_ report: SubmissionReport) -> String {
-        var lines: [String] = []
+        var lines = [header(report), ""]
         for notice in report.notices {
             lines.append(paint("Note: ", .yellow) + notice)
         }
@@ -39,6 +39,12 @@ public struct TerminalRenderer: Sendable {
         }
         lines.append(summary(report))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "Assignment training-basics: 5 exercises." — which assignment's tests and points follow.
+    public func header(_ report: SubmissionReport) -> String {
+        let count = report.exercises.count
+        return paint("Assignment \(report.assignment): \(count) \(count == 1 ? "exercise" : "exercises").", .bold)
     }
 
     /// "3 of 5 exercises passed, 72.5 / 100 points (seed 42)."
