@@ -27,7 +27,7 @@ struct NewExercise: ParsableCommand {
 
             Two edits remain, outside the new files:
               1. Register it: add `\(scaffold.registration)` to ExerciseCatalog.all in Sources/Grading/Exercises/ExerciseCatalog.swift.
-              2. Add its entry to "exercises" in grading/manifest.json (and to an assignment):
+              2. Add its entry to "exercises" in grading/manifest.json, and its id to an assignment there:
             \(scaffold.manifestEntry.split(separator: "\n").map { "     " + $0 }.joined(separator: "\n"))
             Then write the reference, the tests and the misconceptions (grading/AUTHORING.md), and run `make test-fast`.
             """)
