@@ -122,15 +122,7 @@ final class UnlistedBugTests: XCTestCase {
     /// A shuffled fixed count keeps the pooled rate right and looks independent unit by unit; only the number kept
     /// per call gives it away. It must lose points on every seed, and may only be named as itself.
     func testAFixedCountPerCallLosesPointsAndIsNamedOnlyAsItself() {
-        var implementation = ExerciseImplementation.reference
-        implementation.dropoutForward = { x, p, training, g in
-            guard training else { return (x, Tensor(ones: x.shape)) }
-            var order = Array(0..<x.count)
-            order.shuffle(using: &g)
-            var mask = Tensor(zeros: x.shape)
-            for i in order.dropFirst(Int((p * Double(x.count)).rounded())) { mask.scalars[i] = 1 / (1 - p) }
-            return (x * mask, mask)
-        }
+        let implementation = try! XCTUnwrap(DropoutMisconceptions.variants.first { $0.misconception.id == "fixed-count" }).implementation
         assertLosesPointsUnnamed("dropout", "fixed count per call", implementation, allowed: ["fixed-count"])
         for seed in Self.seeds {
             let results = JudgeTests.grade("dropout", implementation, seed: seed)

@@ -90,7 +90,7 @@ public struct ExerciseScaffold {
         import WorkerKit
 
         /// Tests for `\(function)`. TODO: say what the inputs are chosen to expose.
-        public struct \(name)Grader: ExerciseGrader {
+        public struct \(name)Grader: ExerciseGrader, TypedTests {
             public let id = "\(id)"
             public let fileName = "\(name).swift"
             public init() {}
@@ -100,16 +100,11 @@ public struct ExerciseScaffold {
                 case basic
             }
 
-            public var testNames: [String] { Test.allCases.map(\\.rawValue) }
-
             public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
-                guard let test = Test(rawValue: spec.name) else {
-                    preconditionFailure("\(name)Grader has no test named '\\(spec.name)'; the manifest should have been validated.")
-                }
                 var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
                 let input: Tensor
                 let summary: String
-                switch test {
+                switch test(spec) {
                 case .basic:
                     input = Tensor.randomNormal(shape: [4, 5], using: &g)
                     summary = "\(function) of an input [4, 5] drawn from N(0, 1)."

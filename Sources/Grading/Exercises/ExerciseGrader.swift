@@ -18,3 +18,21 @@ extension ExerciseGrader {
         return variants.map(\.misconception).filter { seen.insert($0.id).inserted }
     }
 }
+
+/// An exercise whose tests are an enum of their manifest names: the test list and the lookup of a manifest spec come
+/// from the enum, so a test cannot exist without its case, and a name outside it is a programming error (the
+/// manifest is validated against `testNames` before any test is made).
+public protocol TypedTests {
+    associatedtype Test: RawRepresentable, CaseIterable where Test.RawValue == String
+}
+
+extension TypedTests {
+    public var testNames: [String] { Test.allCases.map(\.rawValue) }
+
+    func test(_ spec: TestSpec) -> Test {
+        guard let test = Test(rawValue: spec.name) else {
+            preconditionFailure("\(Self.self) has no test named '\(spec.name)'; the manifest should have been validated.")
+        }
+        return test
+    }
+}

@@ -6,7 +6,7 @@ import WorkerKit
 /// Tests for `adamStep`: whole trajectories of K steps (parameters, m, v and t after every step), so a mistake that
 /// only shows on the second step (moments not stored) or at step 1 (the counter's order) is caught, and
 /// gradients from 1e-8 to 1e6 in scale, where ε's placement and bias correction change the answer.
-public struct AdamGrader: ExerciseGrader {
+public struct AdamGrader: ExerciseGrader, TypedTests {
     public let id = "adam"
     public let fileName = "Adam.swift"
     public init() {}
@@ -19,14 +19,6 @@ public struct AdamGrader: ExerciseGrader {
              otherHyperparameters = "other-hyperparameters"
     }
 
-    public var testNames: [String] { Test.allCases.map(\.rawValue) }
-
-    static func test(_ spec: TestSpec) -> Test {
-        guard let test = Test(rawValue: spec.name) else {
-            preconditionFailure("AdamGrader has no test named '\(spec.name)'; the manifest should have been validated.")
-        }
-        return test
-    }
 
     struct Setup {
         var shape: [Int]
@@ -51,7 +43,7 @@ public struct AdamGrader: ExerciseGrader {
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
         var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
-        let s = Self.setup(Self.test(spec))
+        let s = Self.setup(test(spec))
         let parameters = Tensor.randomNormal(shape: s.shape, using: &g)
         // Gradients of mixed sign and size within the test's scale (a factor of 10 either way).
         let gradients = (0..<s.steps).map { _ in

@@ -7,7 +7,7 @@ import WorkerKit
 /// four sides and stride s. The geometries are chosen so that each known mistake shows: F ≠ C (layout),
 /// asymmetric kernels (flipping), sizes where ⌊·⌋ and ⌈·⌉ differ (rounding), H + p vs H + 2p giving different
 /// sizes (padding once), stride > 1, and a bias far from zero.
-public struct Conv2DGrader: ExerciseGrader {
+public struct Conv2DGrader: ExerciseGrader, TypedTests {
     public let id = "conv2d"
     public let fileName = "Conv2D.swift"
     public init() {}
@@ -20,14 +20,6 @@ public struct Conv2DGrader: ExerciseGrader {
              oneByOne = "one-by-one", batchOfOneWide = "batch-of-one-wide"
     }
 
-    public var testNames: [String] { Test.allCases.map(\.rawValue) }
-
-    static func test(_ spec: TestSpec) -> Test {
-        guard let test = Test(rawValue: spec.name) else {
-            preconditionFailure("Conv2DGrader has no test named '\(spec.name)'; the manifest should have been validated.")
-        }
-        return test
-    }
 
     /// (N, C, H, W, F, KH, KW, stride, padding) and a sentence about what the case exposes.
     struct Geometry {
@@ -50,7 +42,7 @@ public struct Conv2DGrader: ExerciseGrader {
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
         var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
-        let geo = Self.geometry(Self.test(spec))
+        let geo = Self.geometry(test(spec))
         let input = Tensor.randomNormal(shape: [geo.n, geo.c, geo.h, geo.w], using: &g)
         let weight = Tensor.randomNormal(shape: [geo.f, geo.c, geo.kh, geo.kw], using: &g)
         // A bias far from zero, so forgetting it cannot hide inside the tolerance.

@@ -9,7 +9,7 @@ import WorkerKit
 /// on a tiny input called many times the number kept per call follows Binomial(n, 1 − p) (not a fixed count).
 /// Eval mode, p = 0 and p = 1 are exact. Backward is checked on a mask the grader supplies. The random stream is
 /// never replayed, so keeping when u < 1 − p is as correct as keeping when u ≥ p.
-public struct DropoutGrader: ExerciseGrader {
+public struct DropoutGrader: ExerciseGrader, TypedTests {
     public let id = "dropout"
     public let fileName = "Dropout.swift"
     public init() {}
@@ -21,14 +21,6 @@ public struct DropoutGrader: ExerciseGrader {
              pNearZero = "p-near-zero", pNearOne = "p-near-one", rank4 = "rank-4", independence
     }
 
-    public var testNames: [String] { Test.allCases.map(\.rawValue) }
-
-    static func test(_ spec: TestSpec) -> Test {
-        guard let test = Test(rawValue: spec.name) else {
-            preconditionFailure("DropoutGrader has no test named '\(spec.name)'; the manifest should have been validated.")
-        }
-        return test
-    }
 
     enum Kind { case train(p: Double, shape: [Int]), eval(p: Double), backward(p: Double), extremes }
 
@@ -58,7 +50,7 @@ public struct DropoutGrader: ExerciseGrader {
         var g = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
         let alpha = spec.alpha ?? 1e-7
         let tolerance = spec.tolerance
-        switch Self.kind(Self.test(spec)) {
+        switch Self.kind(test(spec)) {
         case let .train(p, shape):
             let x = Self.input(shape, &g)
             let drawSeed = g.next()

@@ -9,7 +9,7 @@ import WorkerKit
 /// the requested shape, that the same seed gives the same weights (the generator passed in is the only source of
 /// randomness) and that two draws from one generator differ. The random stream is never replayed: any correct way
 /// of drawing normals passes. Shapes are chosen so that every scale mistake predicts a clearly different variance.
-public struct HeInitGrader: ExerciseGrader {
+public struct HeInitGrader: ExerciseGrader, TypedTests {
     public let id = "he-init"
     public let fileName = "HeInit.swift"
     public init() {}
@@ -21,14 +21,6 @@ public struct HeInitGrader: ExerciseGrader {
              wideConv = "wide-conv", rectangularConv = "rectangular-conv", tallLinear = "tall-linear"
     }
 
-    public var testNames: [String] { Test.allCases.map(\.rawValue) }
-
-    static func test(_ spec: TestSpec) -> Test {
-        guard let test = Test(rawValue: spec.name) else {
-            preconditionFailure("HeInitGrader has no test named '\(spec.name)'; the manifest should have been validated.")
-        }
-        return test
-    }
 
     /// No shape has F = 2C (fan-out would equal LeCun's variance) or fanOut ≫ fanIn (Xavier would equal fan-out), so
     /// each scale mistake predicts a variance at least 15% away from every other.
@@ -45,7 +37,7 @@ public struct HeInitGrader: ExerciseGrader {
     }
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
-        let shape = Self.shape(Self.test(spec))
+        let shape = Self.shape(test(spec))
         let drawSeed = TestSeeds.seed(exercise: id, test: spec.name, seed: seed)
         // Two consecutive draws from one generator, then the first draw again from a fresh generator with the same seed.
         let calls = [WorkerCalls.heNormal(shape: shape, seed: drawSeed, repeats: 2),

@@ -10,7 +10,7 @@ import WorkerKit
 /// the best (−log of an underflowed probability), and batches of several sizes (sum instead of mean).
 /// Cross-entropy gradients are compared with the reference and, on moderate logits, also checked against the
 /// student's own loss by a central difference along a random direction.
-public struct SoftmaxGrader: ExerciseGrader {
+public struct SoftmaxGrader: ExerciseGrader, TypedTests {
     public let id = "softmax"
     public let fileName = "Softmax.swift"
     public init() {}
@@ -23,14 +23,6 @@ public struct SoftmaxGrader: ExerciseGrader {
              ceWideBatch = "ce-wide-batch"
     }
 
-    public var testNames: [String] { Test.allCases.map(\.rawValue) }
-
-    static func test(_ spec: TestSpec) -> Test {
-        guard let test = Test(rawValue: spec.name) else {
-            preconditionFailure("SoftmaxGrader has no test named '\(spec.name)'; the manifest should have been validated.")
-        }
-        return test
-    }
 
     /// The inputs of one test.
     struct Inputs {
@@ -43,7 +35,7 @@ public struct SoftmaxGrader: ExerciseGrader {
 
     public func makeTest(spec: TestSpec, seed: UInt64) -> TestCase {
         var generator = SeededGenerator(seed: TestSeeds.seed(exercise: id, test: spec.name, seed: seed))
-        let inputs = Self.inputs(for: Self.test(spec), using: &generator)
+        let inputs = Self.inputs(for: test(spec), using: &generator)
         var calls = inputs.softmaxInputs.map(WorkerCalls.softmax)
         let firstCrossEntropy = calls.count
         var directions: [Tensor] = []
