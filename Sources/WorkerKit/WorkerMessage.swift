@@ -3,7 +3,7 @@ import TensorKit
 /// One request the grader sends to the student process: "call this exercise function with these arguments".
 ///
 /// The student process never sees expected values; it only turns inputs into outputs. The meaning of the fields
-/// for each `function` is fixed by the worker driver the grader generates (see `WorkerFunction`).
+/// for each `function` is fixed by the exercise that declares it (its `ExerciseFunction`s and call builders).
 public struct WorkerCall: Sendable, Equatable {
     public var function: String
     public var tensors: [Tensor]
