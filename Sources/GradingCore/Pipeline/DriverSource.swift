@@ -1,9 +1,9 @@
 /// Source code the grader compiles together with a submission.
 ///
 /// Each exercise gets a driver file (`__Driver_<id>.swift`) that decodes `WorkerCall`s for that exercise and calls
-/// the student's functions by their declared signatures (`ExerciseFunction`, with each exercise's call layout). A compile error
-/// inside an exercise's driver file therefore means that exercise's functions are missing or have another
-/// signature, and is charged to that exercise alone. Types are written module-qualified (`TensorKit.Tensor`) so a
+/// the student's functions by their declared signatures (`ExerciseFunction`, with the exercise's call layout). A
+/// compile error inside an exercise's driver file therefore means that exercise's functions are missing or have
+/// another signature, and is charged to that exercise alone. Types are written module-qualified (`TensorKit.Tensor`) so a
 /// submission that declares its own `Tensor` cannot capture the driver's.
 enum DriverSource {
     static let mainFileName = "__GraderMain.swift"
