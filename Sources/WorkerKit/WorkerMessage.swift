@@ -50,3 +50,50 @@ public struct WorkerReply: Sendable, Equatable {
 public enum WorkerFunction: String, CaseIterable, Sendable {
     case softmax, softmaxCrossEntropy, heNormal, dropoutForward, dropoutBackward, adamStep, conv2dForward
 }
+
+extension WorkerCall {
+    /// The largest reply payload, in bytes, that this call can legitimately get back: twice the bytes of the
+    /// elements a correct answer holds (room for a wrong-but-honest answer of another shape), plus 64 KiB and the
+    /// per-tensor headers. The grader reads no more than this, so a frame header announcing a gigabyte costs nothing.
+    /// Functions this table does not know (a student layer's gradcheck driver) get `WireFormat.maximumFrameBytes / 4`.
+    public var maximumReplyBytes: Int {
+        func count(_ tensor: Tensor) -> Int { tensor.scalars.count }
+        let inputElements = tensors.reduce(0) { $0 + count($1) }
+        var elements: Int
+        var replyTensors = 1
+        switch WorkerFunction(rawValue: function) {
+        case .softmax?, .dropoutBackward?:
+            elements = inputElements
+        case .softmaxCrossEntropy?:
+            elements = inputElements + 1
+        case .heNormal?:
+            let repeats = integers.count > 1 ? Swift.max(0, integers[1]) : 0
+            let extents = integers.dropFirst(2)
+            var product = 1
+            for extent in extents {
+                let (next, overflow) = product.multipliedReportingOverflow(by: Swift.max(0, extent))
+                product = overflow ? WireFormat.maximumElements : Swift.min(next, WireFormat.maximumElements)
+            }
+            elements = Swift.min(repeats, 1 << 20) * product
+            replyTensors = Swift.min(repeats, 1 << 20)
+        case .dropoutForward?:
+            let repeats = integers.count > 2 ? Swift.min(Swift.max(0, integers[2]), 1 << 20) : 0
+            elements = 2 * repeats * inputElements
+            replyTensors = 2 * repeats
+        case .adamStep?:
+            let steps = Swift.max(0, tensors.count - 3)
+            elements = 3 * steps * (tensors.first.map(count) ?? 0) + steps
+            replyTensors = 3 * steps
+        case .conv2dForward?:
+            guard tensors.count >= 2, tensors[0].shape.count == 4, tensors[1].shape.count == 4, integers.count >= 2,
+                  integers[0] > 0 else { return 1 << 20 }
+            let (input, weight, stride, padding) = (tensors[0].shape, tensors[1].shape, integers[0], integers[1])
+            let height = Swift.max(0, (input[2] + 2 * padding - weight[2]) / stride + 1)
+            let width = Swift.max(0, (input[3] + 2 * padding - weight[3]) / stride + 1)
+            elements = input[0] * weight[0] * height * width
+        case nil:
+            return WireFormat.maximumFrameBytes / 4
+        }
+        return Swift.min(WireFormat.maximumFrameBytes, (64 << 10) + 16 * elements + 128 * replyTensors)
+    }
+}

@@ -138,7 +138,8 @@ final class ChildProcess {
             if ready < 0 { if errno == EINTR { continue }; return false }
             if fds[1].revents != 0 { drainOutput() }
             if fds[0].revents != 0 {
-                var chunk = [UInt8](repeating: 0, count: Swift.max(4096, count - buffer.count))
+                // At most 1 MiB per read: what arrives is bounded by the caller's count, never by a claim.
+                var chunk = [UInt8](repeating: 0, count: Swift.min(1 << 20, Swift.max(4096, count - buffer.count)))
                 let n = chunk.withUnsafeMutableBytes { read(replyFD, $0.baseAddress!, $0.count) }
                 if n > 0 { buffer.append(contentsOf: chunk[0..<n]) }
                 else if n == 0 { return false }

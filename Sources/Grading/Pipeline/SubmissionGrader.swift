@@ -167,6 +167,7 @@ public final class SubmissionGrader: @unchecked Sendable {
         case let .notImplemented(message): return make(.notImplemented, message)
         case let .crashed(message): return make(.crashed, message)
         case let .protocolError(message): return make(.crashed, message)
+        case let .invalidReply(message): return make(.failed, message)
         case let .timedOut(limit):
             return make(.timedOut, "The code did not return within the test's time limit of \(formatSeconds(limit)) seconds (an infinite loop, a sleep, or far too much work for this input)."
                 + (run.note.map { " " + $0 } ?? ""))

@@ -20,6 +20,9 @@ struct WorkerSession {
         case crashed(String)
         case timedOut(Double)
         case protocolError(String)
+        /// A reply no correct answer could be (an absurd shape, a frame larger than the test's results can be):
+        /// judged as a failed test without reading or computing anything more from it.
+        case invalidReply(String)
     }
 
     struct TestRun {
@@ -101,11 +104,20 @@ struct WorkerSession {
                 return TestRun(outcome: .protocolError("The program's reply channel carried something that is not a reply (\(error)). Student code must not write to file descriptor 3."),
                                seconds: Date().timeIntervalSince(start), output: output())
             }
+            // Bounded by what this call can legitimately return, and read in chunks as it arrives: a header alone
+            // never makes the grader allocate what it announces.
+            let limit = call.maximumReplyBytes
+            guard length <= limit else {
+                return TestRun(outcome: .invalidReply("The program's reply to \(call.function) announced \(length) bytes, but a reply to this test holds at most \(limit) bytes, so it was not read."),
+                               seconds: Date().timeIntervalSince(start), output: output())
+            }
             var payload = Array(header.dropFirst(4))
             guard child.readReply(count: length, deadline: deadline, into: &payload) else {
                 return finish(child, start: start, output: output(), deadline: deadline)
             }
-            do { replies.append(try WireFormat.decodeReply(Array(payload.prefix(length)))) } catch {
+            do { replies.append(try WireFormat.decodeReply(Array(payload.prefix(length)))) } catch WireFormat.DecodingError.implausibleTensor(let reason) {
+                return TestRun(outcome: .invalidReply(reason), seconds: Date().timeIntervalSince(start), output: output())
+            } catch {
                 return TestRun(outcome: .protocolError("The program's reply could not be read (\(error)). Student code must not write to file descriptor 3."),
                                seconds: Date().timeIntervalSince(start), output: output())
             }
