@@ -37,8 +37,9 @@ final class ChildProcess {
         }
     }
 
-    /// Held while pipes are created and while spawning, so no child inherits another job's pipe ends in the window
-    /// between `pipe()` and `fcntl(FD_CLOEXEC)`.
+    /// Held while spawning. Pipes are created close-on-exec (`pipe2(O_CLOEXEC)`) and the child closes every
+    /// descriptor above 3 at spawn (`posix_spawn_file_actions_addclosefrom_np`), so a child never inherits another
+    /// job's pipe ends, a file the grader is writing, or anything the grader itself was started with.
     static let spawnLock = NSLock()
 
     init(arguments: [String], environment: [String: String]? = nil, outputCap: Int,
@@ -48,11 +49,22 @@ final class ChildProcess {
         self.outputKillLimit = outputKillLimit
         func makePipe() -> (read: Int32, write: Int32) {
             var fds: [Int32] = [0, 0]
-            // Close-on-exec at once, so a concurrent spawn on another job never inherits this pipe.
+            // Close-on-exec from birth, so a concurrent spawn on another job never inherits this pipe.
+            #if canImport(Glibc)
+            if let pipe2 = GlibcExtras.pipe2 {
+                _ = pipe2(&fds, O_CLOEXEC)
+            } else {
+                ChildProcess.spawnLock.lock()
+                _ = pipe(&fds)
+                _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+                ChildProcess.spawnLock.unlock()
+            }
+            #else
             ChildProcess.spawnLock.lock()
             _ = pipe(&fds)
             _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
             ChildProcess.spawnLock.unlock()
+            #endif
             return (fds[0], fds[1])
         }
         let input = makePipe(), reply = makePipe(), output = makePipe()
@@ -71,6 +83,16 @@ final class ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, output.write, 2)
         posix_spawn_file_actions_adddup2(&actions, reply.write, 3)
+        #if canImport(Glibc)
+        // Nothing above the reply channel survives into the child, whatever the grader holds open.
+        if let closeFrom = GlibcExtras.addCloseFrom {
+            _ = closeFrom(&actions, 4)
+        } else {
+            for descriptor in Int32(4)..<Int32(Swift.min(getdtablesize(), 4096)) where fcntl(descriptor, F_GETFD) >= 0 {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
+        }
+        #endif
         posix_spawnattr_setpgroup(&attributes, 0)
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -222,6 +244,23 @@ final class ChildProcess {
         return text
     }
 }
+
+#if canImport(Glibc)
+/// glibc functions the Swift Glibc module does not import (they need _GNU_SOURCE), looked up once at run time.
+enum GlibcExtras {
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// `pipe2` (glibc 2.9).
+    static let pipe2: Pipe2? = symbol("pipe2")
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34): the child closes every descriptor from n on.
+    static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
+
+    private static func symbol<T>(_ name: String) -> T? {
+        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, name) else { return nil }
+        return unsafeBitCast(address, to: T.self)
+    }
+}
+#endif
 
 @inline(__always) private func Glibc_kill(_ pid: pid_t, _ signal: Int32) -> Int32 {
     #if canImport(Glibc)

@@ -57,8 +57,7 @@ struct SubmissionCompiler {
             var files: [String] = []
             func put(_ name: String, _ text: String) {
                 let url = sourceDirectory.appendingPathComponent(name)
-                try? text.write(to: url, atomically: false, encoding: .utf8)
-                chmod(url.path, 0o644)
+                PrivateFile.write(text, to: url)
                 files.append(name)
             }
             for (id, file) in exerciseFiles {
@@ -146,13 +145,12 @@ struct SubmissionCompiler {
         var files: [String] = []
         for (other, file) in exerciseFiles {
             let text = other == id ? source : DriverSource.stubs[other] ?? ""
-            try? text.write(to: directory.appendingPathComponent(file), atomically: false, encoding: .utf8)
-            try? DriverSource.driver(for: other).write(to: directory.appendingPathComponent(DriverSource.driverFileName(other)), atomically: false, encoding: .utf8)
+            PrivateFile.write(text, to: directory.appendingPathComponent(file))
+            PrivateFile.write(DriverSource.driver(for: other), to: directory.appendingPathComponent(DriverSource.driverFileName(other)))
             files += [file, DriverSource.driverFileName(other)]
         }
-        try? DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)).write(to: directory.appendingPathComponent(DriverSource.mainFileName), atomically: false, encoding: .utf8)
+        PrivateFile.write(DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)), to: directory.appendingPathComponent(DriverSource.mainFileName))
         files.append(DriverSource.mainFileName)
-        for file in files { chmod(directory.appendingPathComponent(file).path, 0o644) }
         return runCompiler(files: files, sourceDirectory: directory, binDirectory: bin, slot: slot).succeeded
     }
 
