@@ -168,7 +168,7 @@ struct SubmissionCompiler {
             + ["-o", output.path] + files
         let command = sandbox.command(arguments,
                                       limits: .init(cpuSeconds: Int(limits.compileSeconds) + 5, memoryMiB: 8192,
-                                                    processes: 64, fileSizeMiB: 256, tmpfsMiB: 512),
+                                                    processes: 64, fileSizeMiB: 256, tmpfsMiB: 512, openFiles: 1024),
                                       binds: [.init(kit.directory.path),
                                               .init(sourceDirectory.path),
                                               .init(binDirectory.path, writable: true)],

@@ -37,6 +37,11 @@ struct WorkerSession {
     /// every test in well under a second, and a hang should cost one time limit, not one per test.
     static let limitAfterTimeout = 2.0
 
+    /// RLIMIT_NOFILE for a worker: its standard streams, the reply channel and a few files of its own. Memory held
+    /// in files the address-space limit does not see (memfd_create, pipes) is bounded by this × the file-size limit
+    /// per process where no cgroup memory limit is delegated.
+    static let openFiles = 32
+
     func run(tests: [TestCase]) -> [TestRun] {
         var runs: [TestRun] = []
         var worker: ChildProcess?
@@ -76,7 +81,7 @@ struct WorkerSession {
         let command = sandbox.command(["./worker"],
                                       limits: .init(cpuSeconds: Int(timeLimit.rounded(.up)) + 2,
                                                     memoryMiB: limits.memoryMiB, processes: limits.processes,
-                                                    fileSizeMiB: limits.fileSizeMiB),
+                                                    fileSizeMiB: limits.fileSizeMiB, openFiles: Self.openFiles),
                                       binds: [.init(directory, at: "/box/bin")],
                                       workingDirectory: sandbox.kind == .bubblewrap ? "/box/bin" : directory, slot: slot)
         return try? ChildProcess(arguments: command, environment: [:], outputCap: limits.outputBytes)
