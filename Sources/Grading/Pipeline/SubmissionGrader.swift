@@ -70,6 +70,12 @@ public final class SubmissionGrader: @unchecked Sendable {
         }
         if submission.pathExtension.lowercased() == "zip" {
             let extracted = ZipExtractor.extract(zip: submission, into: work.appendingPathComponent("unzipped"), sandbox: sandbox, slot: slot)
+            if let refusal = extracted.refusal {
+                return makeReport(name: name, options: options,
+                                  exercises: selectedExercises(options).map { Self.skippedExercise($0, options, .rejected, refusal) },
+                                  notices: extracted.notices + [refusal],
+                                  timings: Timings(totalSeconds: Date().timeIntervalSince(start)))
+            }
             folder = extracted.folder
             notices += extracted.notices
         }
