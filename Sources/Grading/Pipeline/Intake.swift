@@ -113,6 +113,11 @@ public struct Intake: Sendable {
             return .refused("it is not valid UTF-8 text; save it as UTF-8.")
         }
         if text.contains("\0") { return .refused("it contains NUL bytes, so it is not a Swift source file.") }
+        // `#sourceLocation(file:line:)` makes the compiler report this file's errors as another file's, which would
+        // charge them to an exercise the student got right.
+        if let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(where: { $0.contains("#sourceLocation") }) {
+            return .refused("line \(line + 1) holds a #sourceLocation directive, which makes compiler messages name other files; remove it.")
+        }
         return .accepted(text)
     }
 }
