@@ -189,7 +189,7 @@ struct SubmissionCompiler {
         let arguments = [environment.swiftc, "-Onone", "-wmo", "-parse-as-library", "-module-name", "Submission",
                          "-Xfrontend", "-solver-expression-time-threshold=\(Self.expressionTimeThresholdSeconds)"]
             + KitBuilder.commonFlags(kit: kit, environment: environment)
-            + KitBuilder.linkFlags(kit: kit, environment: environment)
+            + KitBuilder.linkFlags(kit: kit, environment: environment) + Self.fastLinker(environment)
             + ["-o", output.path] + files
         let command = sandbox.command(arguments,
                                       limits: .init(cpuSeconds: Int(seconds.rounded(.up)) + 5, memoryMiB: 8192,
@@ -206,6 +206,12 @@ struct SubmissionCompiler {
         child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
         let succeeded = !killed && status == 0 && FileManager.default.fileExists(atPath: output.path)
         return CompilerResult(succeeded: succeeded, timedOut: killed, output: child.outputText())
+    }
+
+    /// `-use-ld=lld` when the toolchain ships lld: it links the worker in about 0.2 s where the system linker takes
+    /// 0.3 s, a tenth of a clean submission's time in a batch.
+    static func fastLinker(_ environment: GraderEnvironment) -> [String] {
+        FileManager.default.isExecutableFile(atPath: environment.toolchainRoot + "/bin/ld.lld") ? ["-use-ld=lld"] : []
     }
 
     /// Parses `file:line:column: severity: message` lines of swiftc's output.
