@@ -83,29 +83,6 @@ enum ProcessTable {
         }
     }
 
-    /// The parent of `pid` (0 when it is gone).
-    static func parent(of pid: Int) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") }) else { return 0 }
-        return Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) ?? 0
-    }
-
-    /// Whether `pid` descends from another test run or grader on this machine (not this process): another clone's
-    /// tests use the same sandbox uids at the same time, and their live sandboxes are not this test's survivors.
-    static func belongsToAnotherRun(_ pid: Int) -> Bool {
-        var current = parent(of: pid)
-        var steps = 0
-        while current > 1 && steps < 64 {
-            if current == Int(getpid()) { return false }
-            let raw = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(current)/cmdline"))) ?? Data()
-            let program = raw.split(separator: 0).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if program.hasSuffix(".xctest") || program.hasSuffix("/grader") || program.hasSuffix("swift-test") { return true }
-            current = parent(of: current)
-            steps += 1
-        }
-        return false
-    }
-
     /// Waits up to `seconds` for `predicate` to hold for no process; returns the ones still matching.
     static func waitUntilNone(within seconds: Double, _ predicate: (Entry) -> Bool) -> [Entry] {
         let deadline = Date().addingTimeInterval(seconds)
