@@ -191,6 +191,14 @@ final class ChildProcess {
         }
     }
 
+    /// Forgets the output captured so far (and what was dropped past the cap), so the next exercise served by this
+    /// process gets its own cap and its own output-flood budget.
+    func resetCapture() {
+        drainOutput()
+        output.removeAll(keepingCapacity: true)
+        droppedOutputBytes = 0
+    }
+
     /// Drains output until the stream closes or the deadline passes (used after the child exits or is killed).
     func drainOutputUntilClosed(deadline: Date) {
         while !outputClosed && deadline.timeIntervalSinceNow > 0 {

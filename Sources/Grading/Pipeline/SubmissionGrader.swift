@@ -91,6 +91,13 @@ public final class SubmissionGrader: @unchecked Sendable {
 
         var runSeconds = 0.0, judgeSeconds = 0.0
         var exercises: [ExerciseReport] = []
+        // One worker serves the exercises in turn while it stays clean (see WorkerSession); its CPU limit covers
+        // every test it may run.
+        let session = compiled.binary.map { WorkerSession(binary: $0, sandbox: sandbox, slot: slot, limits: manifest.defaults) }
+        session?.keepAcrossExercises = true
+        session?.cpuSecondsForAll = selectedExercises(options).flatMap { Self.specs($0, options) }
+            .reduce(0) { $0 + ($1.timeLimitSeconds ?? manifest.defaults.timeLimitSeconds) }
+        defer { session?.close() }
         for exercise in selectedExercises(options) {
             let specs = Self.specs(exercise, options)
             let maxScore = specs.reduce(0) { $0 + $1.points }
@@ -106,12 +113,11 @@ public final class SubmissionGrader: @unchecked Sendable {
             if let failure = compiled.failures[exercise.id] {
                 exercises.append(skipped(.compileError, failure.message, failure.diagnostics)); continue
             }
-            guard let binary = compiled.binary, let grader = graders.first(where: { $0.id == exercise.id }) else {
+            guard let session, let grader = graders.first(where: { $0.id == exercise.id }) else {
                 exercises.append(skipped(.compileError, "The submission could not be compiled.")); continue
             }
             // Each grader derives every test's own inputs from the run's seed and the test's name (TestSeeds).
             let tests = specs.map { grader.makeTest(spec: $0, seed: options.seed) }
-            let session = WorkerSession(binary: binary, sandbox: sandbox, slot: slot, limits: manifest.defaults)
             let runStart = Date()
             let runs = session.run(tests: tests)
             runSeconds += Date().timeIntervalSince(runStart)

@@ -8,11 +8,41 @@ import TensorKit
 /// calls are sent in turn and must all be answered within the test's time limit. If the worker crashes, hangs,
 /// reaches the not-implemented marker or exits, that test gets that status and a fresh worker takes the next test,
 /// so one bad test never costs the others.
-struct WorkerSession {
+///
+/// With `keepAcrossExercises` (the batch and `check`), one worker also serves the next exercise of the submission,
+/// as long as it stays clean: every test of the exercise before answered and the program printed nothing past the
+/// output cap. A sandbox start costs 0.05–0.1 s, a third of what grading a clean submission costs beyond its
+/// compile; an exercise that crashed, hung, exited or flooded its output still hands the next one a fresh process.
+/// Its captured output starts empty for each exercise.
+final class WorkerSession {
     let binary: URL
     let sandbox: Sandbox
     let slot: Int
     let limits: Limits
+    /// Keep a clean worker for the next `run(tests:)`.
+    var keepAcrossExercises = false
+    /// The CPU seconds a worker may use in all (RLIMIT_CPU), when it may serve several exercises; by default the
+    /// sum of the time limits of the tests it is started for.
+    var cpuSecondsForAll: Double?
+    private var kept: ChildProcess?
+
+    init(binary: URL, sandbox: Sandbox, slot: Int, limits: Limits) {
+        self.binary = binary
+        self.sandbox = sandbox
+        self.slot = slot
+        self.limits = limits
+    }
+
+    deinit { close() }
+
+    /// Ends a kept worker (closing its input lets it exit by itself).
+    func close() {
+        if let child = kept {
+            child.closeInput()
+            _ = child.waitForExit(deadline: Date().addingTimeInterval(1))
+            kept = nil
+        }
+    }
 
     enum Outcome {
         case replies([WorkerReply])
@@ -44,13 +74,14 @@ struct WorkerSession {
 
     func run(tests: [TestCase]) -> [TestRun] {
         var runs: [TestRun] = []
-        var worker: ChildProcess?
+        var worker: ChildProcess? = kept
+        kept = nil
         var shortened = false
         for var test in tests {
             if shortened {
                 test.spec.timeLimitSeconds = Swift.min(timeLimit(test), Self.limitAfterTimeout)
             }
-            if worker == nil { worker = start(timeLimit: tests.reduce(0) { $0 + timeLimit($1) }) }
+            if worker == nil { worker = start(timeLimit: cpuSecondsForAll ?? tests.reduce(0) { $0 + timeLimit($1) }) }
             guard let child = worker else {
                 runs.append(TestRun(outcome: .crashed("The sandbox could not start the compiled program."), seconds: 0, output: ""))
                 continue
@@ -68,8 +99,14 @@ struct WorkerSession {
             }
         }
         if let child = worker {
-            child.closeInput()
-            _ = child.waitForExit(deadline: Date().addingTimeInterval(1))
+            let clean = runs.allSatisfy { if case .replies = $0.outcome { return true } else { return false } }
+            if keepAcrossExercises && clean && child.droppedOutputBytes == 0 && child.waitForExit(block: false) == nil {
+                child.resetCapture()
+                kept = child
+            } else {
+                child.closeInput()
+                _ = child.waitForExit(deadline: Date().addingTimeInterval(1))
+            }
         }
         return runs
     }
