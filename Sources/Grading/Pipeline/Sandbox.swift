@@ -7,19 +7,25 @@ import Glibc
 ///
 /// **bubblewrap** (the default for `batch`): a fresh mount namespace that shows only the system's `/usr` (and the
 /// Swift toolchain), the dynamic loader's cache, the prebuilt grading kit (read-only) and the submission's own
-/// build folder; a private size-capped `/tmp`; no network (a new, empty network namespace); its own PID, IPC and UTS
-/// namespaces, so every process it starts dies with it; a cleared environment. When the grader runs as root, the
-/// sandbox is entered as an unprivileged uid of its own per job slot (through `setpriv`), so the process-count limit
-/// is enforced (the kernel never applies RLIMIT_NPROC to root) and concurrent submissions never share that count.
-/// Inside, `ulimit` sets CPU seconds, address space, processes, file size and no core files.
+/// build folder; a private size-capped `/tmp` (the only writable file system: `/dev` is bwrap's minimal one, read-only,
+/// so no `/dev/shm`); no network (a new, empty network namespace); its own PID, IPC and UTS namespaces, so every
+/// process it starts dies with it; no nested user namespaces (`--disable-userns` where bwrap has it); a cleared
+/// environment. When the grader runs as root, the sandbox is entered as an unprivileged uid of its own per job slot
+/// (through `setpriv`; without setpriv, root is refused), so the process-count limit is enforced (the kernel never
+/// applies RLIMIT_NPROC to root) and concurrent submissions never share that count. Inside, `ulimit` sets CPU
+/// seconds, address space, processes, file size, open files and no core files; a limit that cannot be set stops
+/// the run. The child starts with only its standard streams and the reply channel open (see `ChildProcess`).
 ///
 /// **rlimits-only** (`check` on a machine without bubblewrap, e.g. macOS, or `batch --allow-unsandboxed`): the same
-/// resource limits and a cleared environment in a child process group, but no filesystem or network isolation.
+/// resource limits, uid drop and a cleared environment in a child process group, but no filesystem or network
+/// isolation.
 ///
 /// Compared with ioi/isolate and DOMjudge's runguard: like them we use namespaces plus rlimits, kill the whole
 /// process tree on a wall-clock deadline and read verdicts only from the trusted side; unlike them we do not use
-/// cgroups (not delegable on every CI machine), so memory is bounded by address space rather than resident size,
-/// and CPU time by RLIMIT_CPU per process plus the wall-clock deadline for the tree.
+/// cgroups (not delegated on this machine; `CgroupProbe` says so in one line), so memory is bounded by address space
+/// rather than resident size, memory in files (memfd, pipes) by open files × file size, and CPU time by RLIMIT_CPU
+/// per process plus the wall-clock deadline for the tree. No seccomp filter: bwrap takes only a compiled BPF
+/// program, and writing one by hand without libseccomp would not stay simple.
 public struct Sandbox: Sendable {
     public enum Kind: String, Sendable, Codable {
         case bubblewrap
