@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps build demo test bench check clean
+.PHONY: all deps build demo test bench check install clean
 
 all: build
 
@@ -41,6 +41,15 @@ test: deps
 # A student's loop: grade the working copy's Exercises/.
 check: build
 	$(SWIFT) run --skip-build grader check
+
+# A launcher: the release grader on PATH, so `grader check` starts at once instead of going through `swift run`
+# (which checks the whole package build first). Run it from inside the package; it finds the package from there.
+PREFIX ?= $(HOME)/.local
+install: deps
+	$(SWIFT) build -c release --product grader
+	mkdir -p $(PREFIX)/bin
+	ln -sf $(CURDIR)/.build/release/grader $(PREFIX)/bin/grader
+	@echo "Installed $(PREFIX)/bin/grader (a link to .build/release/grader). Make sure $(PREFIX)/bin is on your PATH, then run 'grader check' inside this folder."
 
 bench: deps
 	$(SWIFT) build -c release --product grader

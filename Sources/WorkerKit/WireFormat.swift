@@ -6,18 +6,29 @@ import TensorKit
 /// name (UInt32 length + UTF-8), then tensors, numbers and integers; a reply's payload is a status byte (0 = ok)
 /// followed by the same three lists. A tensor is its rank (UInt32), its extents (Int64 each), its scalar count
 /// (Int64) and the scalars (Float64 bits each). Decoding never trusts a length: every count is checked against
-/// what remains, so a corrupted frame is an error, not a crash or a huge allocation.
+/// what remains, so a corrupted frame is an error, not a crash or a huge allocation. A tensor's shape is checked
+/// before anything is computed from it: at most `maximumRank` extents, none negative, and their product (computed
+/// with overflow checks) at most `maximumElements`, so no judge downstream can trap or allocate on what a reply
+/// claims.
 public enum WireFormat {
     public static let maximumFrameBytes = 1 << 30
+    /// No exercise takes or returns a tensor of more than 4 dimensions; 8 leaves room for a wrong-but-honest answer.
+    public static let maximumRank = 8
+    /// 2²⁶ elements (512 MiB of Float64): far above any test's tensors, far below an overflow.
+    public static let maximumElements = 1 << 26
 
     public enum DecodingError: Error, CustomStringConvertible, Equatable {
         case truncated(needed: Int, available: Int)
         case invalid(String)
+        /// A tensor whose shape no correct answer could have (its rank, a negative extent, an element count that
+        /// overflows or is absurd). The reason is one short sentence that quotes the shape abbreviated.
+        case implausibleTensor(String)
         public var description: String {
             switch self {
             case let .truncated(needed, available):
                 return "The message was cut short: \(needed) more bytes were needed but only \(available) remained."
             case let .invalid(reason): return "The message was malformed: \(reason)."
+            case let .implausibleTensor(reason): return reason
             }
         }
     }
@@ -55,6 +66,32 @@ public enum WireFormat {
         let (tensors, numbers, integers) = try reader.lists()
         try reader.finish()
         return WorkerReply(tensors: tensors, numbers: numbers, integers: integers)
+    }
+
+    /// Why no correct answer could have `shape` (nil when it is plausible): a rank above `maximumRank`, a negative
+    /// extent, or an element count above `maximumElements` (the product is computed with overflow checks).
+    public static func shapeProblem(_ shape: [Int]) -> String? {
+        guard shape.count <= maximumRank else {
+            return "A returned tensor has \(shape.count) dimensions; no result of these exercises has more than \(maximumRank), so it was not compared."
+        }
+        if let negative = shape.first(where: { $0 < 0 }) {
+            return "A returned tensor has shape \(abbreviated(shape)) with the negative extent \(negative); extents are never negative."
+        }
+        var product = 1, overflowed = false
+        for extent in shape where !overflowed {
+            let (next, overflow) = product.multipliedReportingOverflow(by: extent)
+            (product, overflowed) = (next, overflow)
+        }
+        if overflowed || product > maximumElements {
+            return "A returned tensor has shape \(abbreviated(shape)): the product of its extents \(overflowed ? "overflows a 64-bit integer" : "is \(product), more than \(maximumElements)"), and no result of these exercises is that large."
+        }
+        return nil
+    }
+
+    /// A shape for a message: every extent when there are few, else the first few and the count.
+    public static func abbreviated(_ shape: [Int]) -> String {
+        shape.count <= maximumRank ? "[" + shape.map(String.init).joined(separator: ", ") + "]"
+            : "[" + shape.prefix(4).map(String.init).joined(separator: ", ") + ", … (\(shape.count) extents)]"
     }
 
     /// The payload length announced by a 4-byte frame header.
@@ -136,13 +173,14 @@ public enum WireFormat {
             let tensorCount = try count(elementSize: 12)
             var tensors: [Tensor] = []
             for _ in 0..<tensorCount {
-                let rank = try count(elementSize: 8)
-                var shape: [Int] = []
-                for _ in 0..<rank {
-                    let extent = Int(Int64(bitPattern: try uint64()))
-                    guard extent >= 0, extent <= 1 << 31 else { throw DecodingError.invalid("a tensor extent of \(extent)") }
-                    shape.append(extent)
+                let rank = try uint32()
+                guard rank <= maximumRank else {
+                    throw DecodingError.implausibleTensor("A returned tensor has \(rank) dimensions; no result of these exercises has more than \(maximumRank), so it was not compared.")
                 }
+                try need(rank * 8)
+                var shape: [Int] = []
+                for _ in 0..<rank { shape.append(Int(Int64(bitPattern: try uint64()))) }
+                if let problem = WireFormat.shapeProblem(shape) { throw DecodingError.implausibleTensor(problem) }
                 let scalarCount = Int(Int64(bitPattern: try uint64()))
                 guard scalarCount >= 0, scalarCount <= remaining / 8 else {
                     throw DecodingError.truncated(needed: scalarCount * 8, available: remaining)

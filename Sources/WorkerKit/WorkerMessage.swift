@@ -33,4 +33,20 @@ public struct WorkerReply: Sendable, Equatable {
 }
 
 // Each exercise declares its functions' call layout next to its grader (Sources/Grading/Exercises/<Name>/
-// <Name>Interface.swift): the driver compiled into the worker and the in-process simulation are both derived there.
+// <Name>Interface.swift): the driver compiled into the worker and the in-process simulation are both derived there,
+// and so is the size of a reply each call can legitimately get back.
+
+extension WorkerCall {
+    /// The largest reply payload, in bytes, that a call can legitimately get back when a correct answer holds
+    /// `elements` numbers in `tensors` tensors: twice the bytes of those elements (room for a wrong-but-honest
+    /// answer of another shape), plus 64 KiB and the per-tensor headers. The grader reads no more than this, so a
+    /// frame header announcing a gigabyte costs nothing.
+    public static func replyLimit(elements: Int, tensors: Int) -> Int {
+        let elements = Swift.min(Swift.max(0, elements), WireFormat.maximumElements)
+        let tensors = Swift.min(Swift.max(0, tensors), 1 << 20)
+        return Swift.min(WireFormat.maximumFrameBytes, (64 << 10) + 16 * elements + 128 * tensors)
+    }
+
+    /// The limit for a call no exercise declares (a student layer's gradcheck driver).
+    public static let undeclaredReplyLimit = WireFormat.maximumFrameBytes / 4
+}

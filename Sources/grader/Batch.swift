@@ -43,6 +43,7 @@ struct Batch: ParsableCommand {
             throw ExitCode(2)
         }
         if let notice = setup.sandboxNotice { Terminal.error(notice) }
+        Terminal.error(setup.memoryLimitNotice)
         let runner = BatchRunner(grader: try setup.makeGrader(),
                                  options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
                                                 jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly,

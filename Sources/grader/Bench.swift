@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Repetitions per kernel; the median is reported.")
     var repetitions: Int = 9
 
-    @Option(help: "Generated clean submissions for the batch measurement (0 skips it).")
+    @Option(help: "Generated clean submissions for the batch throughput measurement (0 skips it; the `batch --jobs 1` and `check` ratios are always measured).")
     var batch: Int = 40
 
     @Option(help: "Jobs for the batch measurement.")
@@ -32,9 +32,7 @@ struct Bench: ParsableCommand {
            let conv = lines.first(where: { $0["name"] as? String == "conv2d-forward" })?["gflops"] as? Double {
             lines.append(["name": "conv2d-forward-vs-dgemm", "ratio": conv / gemm, "seconds": 0])
         }
-        if batch > 0 {
-            lines += try PipelineBenchmark.run(submissions: batch, jobs: jobs)
-        }
+        lines += try PipelineBenchmark.run(submissions: batch, jobs: jobs)
         for line in lines {
             let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -18,6 +18,7 @@ final class BatchInterruptionTests: XCTestCase {
         try FileManager.default.createDirectory(at: out.appendingPathComponent("student-00"), withIntermediateDirectories: true)
         try Data("{\"trunc".utf8).write(to: out.appendingPathComponent("student-00/.report.json.1234.tmp"))
 
+        _ = TestPackage.isolateSandboxUIDs
         func start() throws -> Process {
             let process = Process()
             process.executableURL = binary
@@ -44,8 +45,9 @@ final class BatchInterruptionTests: XCTestCase {
         XCTAssertLessThan(doneBeforeKill, count, "the batch finished before it could be interrupted")
 
         // --die-with-parent: the sandboxes of a killed grader die with it.
-        // Sandboxed processes run as uid 61000 + job slot.
-        let survivors = ProcessTable.waitUntilNone(within: 10) { $0.uid >= 61000 && $0.uid < 61064 }
+        // Sandboxed processes run as uid base + job slot (this test process's own range, passed on in the environment).
+        let base = TestPackage.sandboxBaseUID
+        let survivors = ProcessTable.waitUntilNone(within: 10) { $0.uid >= base && $0.uid < base + 64 }
         XCTAssertTrue(survivors.isEmpty, "sandboxes outlived the killed grader: \(survivors.map(\.commandLine))")
 
         let second = try start()

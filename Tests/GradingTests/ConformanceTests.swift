@@ -1,6 +1,7 @@
 import Foundation
 import Grading
 import GradingCore
+import WorkerKit
 import XCTest
 
 /// What every registered exercise must satisfy, checked once for the whole catalog: an exercise is covered the
@@ -26,6 +27,21 @@ final class ConformanceTests: XCTestCase {
                 for (name, judgement) in JudgeTests.grade(exercise.id, .reference, seed: seed) {
                     XCTAssertEqual(judgement.fraction, 1, "\(exercise.id)/\(name) seed \(seed): \(judgement.message)")
                     XCTAssertNil(judgement.misconception, "\(exercise.id)/\(name) seed \(seed)")
+                }
+            }
+        }
+    }
+
+    /// The grader reads at most what an exercise declares a call can return: the reference's own replies to every
+    /// test must fit, or a correct submission would be refused.
+    func testEveryReferenceReplyFitsTheDeclaredReplyLimit() throws {
+        let limit = SubmissionGrader.replyLimit(for: ExerciseCatalog.all)
+        for exercise in ExerciseCatalog.all {
+            for spec in try XCTUnwrap(JudgeTests.manifest.exercise(exercise.id)).tests {
+                for call in exercise.makeTest(spec: spec, seed: 3).calls {
+                    let bytes = WireFormat.encode(simulate(call, using: exercise.reference)).count - 4
+                    XCTAssertLessThanOrEqual(bytes, limit(call), "\(exercise.id)/\(spec.name): \(call.function)")
+                    XCTAssertNotEqual(limit(call), WorkerCall.undeclaredReplyLimit, "\(call.function) is not declared by \(exercise.id)")
                 }
             }
         }

@@ -34,6 +34,18 @@ final class HostileClassTests: XCTestCase {
         "write-outside": [.failed],
         // Only increments state.t, which some of Adam's checks give credit for.
         "network": [.failed, .partial],
+        // Replies no answer could be: judged failed without computing or allocating anything from their claims.
+        "shape-overflow": [.failed],
+        "many-dims": [.failed],
+        "huge-frame": [.failed],
+        // Right shapes, poisoned values: the shape checks earn their points, every statistic fails.
+        "nan-inf": [.partial, .failed],
+        // Lists its inherited descriptors and answers correctly.
+        "inherited-fds": [.passed],
+        // Fills /dev/shm, /dev, /tmp and memfd files until they refuse, then answers correctly.
+        "memory-outside-limits": [.passed],
+        // Its #sourceLocation lines blame its errors on Softmax.swift, Conv2D.swift and HeInit.swift: refused.
+        "forged-location": [.rejected],
     ]
 
     func testHostileClassCostsOnlyTheAttackedExercises() throws {
@@ -82,14 +94,28 @@ final class HostileClassTests: XCTestCase {
         try FileManager.default.createSymbolicLink(at: submissions.appendingPathComponent("linked-folder"), withDestinationURL: outside)
         // A zip holding a correct submission in a subfolder, and an entry that climbs out.
         try makeZip(at: submissions.appendingPathComponent("zipped.zip"), solutions: package.solutions)
+        // Zip bombs: a 100 MB Swift file, a 100 MB binary and a 50 MB file whose declared size lies (100 bytes),
+        // beside correct solutions; and a zip of 3000 entries.
+        try runPython(Self.zipBombScript, submissions.appendingPathComponent("zip-bomb.zip").path, package.solutions.path)
+        try runPython(Self.zipManyScript, submissions.appendingPathComponent("zip-many-entries.zip").path)
+        let bombBytes = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: submissions.appendingPathComponent("zip-bomb.zip").path)[.size] as? Int)
+        XCTAssertLessThan(bombBytes, 2_000_000, "the bomb is small on disk")
 
         let runner = BatchRunner(grader: try package.grader(),
                                  options: .init(submissions: submissions, out: out, jobs: 2, seed: 2026, includeHidden: true))
+        // A writable descriptor the grader holds (opened without close-on-exec, as a library might) while workers start.
+        let heldName = "held-by-grader-\(UUID().uuidString)"
+        let held = open(work.appendingPathComponent(heldName).path, O_WRONLY | O_CREAT, 0o600)
+        XCTAssertGreaterThan(held, 2)
+        defer { close(held) }
+        let residentBefore = Self.peakResidentBytes()
         let result = try runner.run()
+        let residentAfter = Self.peakResidentBytes()
         listener.stop()
         listenerStopped = true
 
-        let expectedNames = Set(attacked.keys).union(["victim", "symlinked-file", "huge-file", "linked-folder", "zipped"])
+        let expectedNames = Set(attacked.keys).union(["victim", "symlinked-file", "huge-file", "linked-folder", "zipped",
+                                                      "zip-bomb", "zip-many-entries"])
         XCTAssertEqual(Set(result.reports.map(\.submission)), expectedNames)
         let reports = Dictionary(uniqueKeysWithValues: result.reports.map { ($0.submission, $0) })
         for report in result.reports {
@@ -124,6 +150,59 @@ final class HostileClassTests: XCTestCase {
         XCTAssertEqual(forged.score, forged.maxScore - (forged.exercise("conv2d")?.maxScore ?? 0), accuracy: 1e-9)
         let flood = try XCTUnwrap(reports["flood-output"]?.exercise("softmax"))
         XCTAssertTrue(flood.tests.allSatisfy { $0.studentOutput.utf8.count <= 8192 + 200 }, "a flood is truncated in the report")
+
+        // Absurd replies: short messages that quote the shape abbreviated, small reports, no gigabyte allocated.
+        for (name, exerciseID) in [("shape-overflow", "conv2d"), ("many-dims", "softmax"), ("huge-frame", "adam")] {
+            let tests = try XCTUnwrap(reports[name]?.exercise(exerciseID)).tests
+            XCTAssertTrue(tests.allSatisfy { $0.status == .failed && $0.score == 0 && $0.message.utf8.count < 400 },
+                          "\(name): " + tests.map { "\($0.status.rawValue): \($0.message.prefix(500))" }.joined(separator: "\n"))
+        }
+        let overflow = try XCTUnwrap(reports["shape-overflow"]?.exercise("conv2d")).tests.map(\.message)
+        XCTAssertTrue(overflow.contains { $0.contains("[2147483648, 2147483648, 2147483648, 4]") && $0.contains("overflows") }, "\(overflow)")
+        let manyDims = try XCTUnwrap(reports["many-dims"]?.exercise("softmax")).tests.map(\.message)
+        XCTAssertTrue(manyDims.contains { $0.contains("1000 dimensions") }, "\(manyDims)")
+        XCTAssertTrue(manyDims.contains { $0.contains("16000033 bytes") && $0.contains("not read") }, "\(manyDims)")
+        let hugeFrame = try XCTUnwrap(reports["huge-frame"]?.exercise("adam")).tests.map(\.message)
+        XCTAssertTrue(hugeFrame.allSatisfy { $0.contains("1073741824 bytes") }, "\(hugeFrame)")
+        // A grader that allocated what the huge-frame header announces would hold 1 GiB (zero-filled, so resident).
+        XCTAssertLessThan(residentAfter - residentBefore, 512 << 20, "the grader's peak resident memory grew by \(residentAfter - residentBefore) bytes")
+        let poisoned = try XCTUnwrap(reports["nan-inf"]?.exercise("he-init"))
+        XCTAssertTrue(poisoned.tests.allSatisfy { $0.status == .failed && $0.message.contains("NaN") }, poisoned.message)
+        for name in expectedNames {
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("\(name)/report.json").path)[.size] as? Int)
+            XCTAssertLessThan(size, 1_000_000, "\(name)/report.json is \(size) bytes")
+        }
+
+        // Workers see their standard streams, the reply channel and the descriptor they list with, nothing else.
+        let listing = try XCTUnwrap(reports["inherited-fds"]?.exercise("dropout")).tests.map(\.studentOutput).joined(separator: "\n")
+        let descriptors = listing.split(separator: "\n").filter { $0.hasPrefix("FD ") }
+        XCTAssertFalse(descriptors.isEmpty, "the listing ran: \(listing.prefix(300))")
+        XCTAssertFalse(listing.contains(heldName), "a worker inherited the grader's writable descriptor: \(listing.prefix(600))")
+        let numbers = Set(descriptors.compactMap { Int($0.split(separator: " ")[1]) })
+        XCTAssertTrue(numbers.isSubset(of: [0, 1, 2, 3, 4]), "a worker started with descriptors \(numbers.sorted()): \(listing.prefix(600))")
+
+        // Memory outside the address-space limit: /dev (and /dev/shm) hold nothing, /tmp its size, memfd files at
+        // most the open-file limit × the file-size limit.
+        let hoarding = try XCTUnwrap(reports["memory-outside-limits"]?.exercise("adam")).tests.map(\.studentOutput).joined(separator: "\n")
+        func hoarded(_ label: String) -> Int? {
+            hoarding.split(separator: "\n").first { $0.hasPrefix(label + " ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        }
+        XCTAssertEqual(hoarded("SHM"), 0, hoarding)
+        XCTAssertEqual(hoarded("DEV"), 0, hoarding)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(hoarded("TMP"), hoarding), 64 << 20)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(hoarded("MEMFD"), hoarding), WorkerSession.openFiles * (runner.grader.manifest.defaults.fileSizeMiB << 20))
+
+        // A forged #sourceLocation costs its own file only, and says why.
+        let forgedLocation = try XCTUnwrap(reports["forged-location"]?.exercise("adam"))
+        XCTAssertTrue(forgedLocation.message.contains("#sourceLocation"), forgedLocation.message)
+
+        // Zip bombs: only bounded Swift files are unpacked; the correct files beside the bomb keep full marks.
+        let bomb = try XCTUnwrap(reports["zip-bomb"])
+        assertFullMarks(bomb)
+        XCTAssertTrue(bomb.notices.contains { $0.contains("bomb.swift") && $0.contains("104857600 bytes") && $0.contains("not unpacked") }, "\(bomb.notices)")
+        XCTAssertTrue(bomb.notices.contains { $0.contains("liar.swift") && $0.contains("refused") }, "\(bomb.notices)")
+        let many = try XCTUnwrap(reports["zip-many-entries"])
+        XCTAssertTrue(many.exercises.allSatisfy { $0.status == .rejected && $0.message.contains("3000 entries") }, many.statusLine)
 
         // Refused files and folders.
         let symlinkedFile = try XCTUnwrap(reports["symlinked-file"])
@@ -166,17 +245,73 @@ final class HostileClassTests: XCTestCase {
             XCTAssertFalse(snooped.contains(String(text.prefix(48))), "the snoop read the \(label)")
         }
         XCTAssertFalse(snooped.contains("root:x:0:0"), "the snoop read /etc/passwd")
+        // What /proc shows of the host (the sandbox's init command line, its mount table) names no submission, no
+        // class or output folder and not the project.
+        let procViews = snooped.split(separator: "\n").filter { !$0.hasPrefix("PEEK") }
+        XCTAssertTrue(procViews.contains { $0.hasPrefix("WHOLE /proc/self/mountinfo") }, "the snoop read its mount table")
+        for view in procViews {
+            for hostPath in [submissions.path, out.path, package.root.path, "victim"] {
+                XCTAssertFalse(view.contains(hostPath), "the sandbox's /proc names \(hostPath): \(view.prefix(300))")
+            }
+        }
 
         // Nothing left running: no process of the sandbox uids, no `sleep 600` of the background attack.
-        let survivors = ProcessTable.waitUntilNone(within: 10) { entry in
-            entry.uid == 61000 || entry.uid == 61001 || (entry.commandLine.first?.hasSuffix("sleep") == true && entry.commandLine.contains("600"))
-        }
+        // The sandbox uids are this test process's own (TestPackage.sandboxBaseUID), so other test runs on the
+        // machine are not counted; the background attack's `sleep 600` runs as one of them too.
+        let uids = [runner.grader.sandbox.baseUID, runner.grader.sandbox.baseUID + 1]
+        XCTAssertEqual(uids[0], TestPackage.sandboxBaseUID)
+        let survivors = ProcessTable.waitUntilNone(within: 10) { uids.contains($0.uid) }
         XCTAssertEqual(survivors.map { "\($0.pid) uid \($0.uid): \($0.commandLine.joined(separator: " "))" }, [])
 
         let csv = try String(contentsOf: out.appendingPathComponent("grades.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n")
         XCTAssertEqual(rows.count, expectedNames.count + 1)
         XCTAssertEqual(Set(rows.dropFirst().map { String($0.prefix { $0 != "," }) }), expectedNames)
+    }
+
+    /// The peak resident set size of this process so far, in bytes (Linux reports KiB).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+
+    /// Solutions under `submission/`, plus `bomb.swift` (100 MB of spaces), `padding.bin` (100 MB of zeros) and
+    /// `liar.swift` (50 MB whose headers declare 100 bytes).
+    static let zipBombScript = """
+    import sys, zipfile, os, struct
+    target, folder = sys.argv[1], sys.argv[2]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(os.listdir(folder)):
+            z.write(os.path.join(folder, name), "submission/" + name)
+        z.writestr("submission/bomb.swift", b" " * (100 << 20))
+        z.writestr("submission/padding.bin", b"\\0" * (100 << 20))
+        z.writestr("submission/liar.swift", b"/" * (50 << 20))
+    data = bytearray(open(target, "rb").read())
+    name, i = b"submission/liar.swift", 0
+    while True:
+        i = data.find(name, i + 1)
+        if i < 0: break
+        if data[i - 46:i - 42] == b"PK\\x01\\x02": struct.pack_into("<I", data, i - 46 + 24, 100)
+        if data[i - 30:i - 26] == b"PK\\x03\\x04": struct.pack_into("<I", data, i - 30 + 22, 100)
+    open(target, "wb").write(data)
+    """
+
+    /// 3000 one-byte entries.
+    static let zipManyScript = """
+    import sys, zipfile
+    with zipfile.ZipFile(sys.argv[1], "w") as z:
+        for k in range(3000):
+            z.writestr("f%d.txt" % k, b"x")
+    """
+
+    private func runPython(_ script: String, _ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "python3 could not write the zip")
     }
 
     /// A zip with the solutions under `submission/` and an entry named `../escape.swift`.

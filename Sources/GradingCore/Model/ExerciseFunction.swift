@@ -1,7 +1,9 @@
+import WorkerKit
+
 /// One function a student writes for an exercise, declared once. The stub that stands in for a missing or broken
 /// file, the worker driver that calls the function inside the sandbox, and the "wrong signature" message of the
 /// compile step are all derived from this declaration; nothing else in the grader names the function.
-public struct ExerciseFunction: Sendable, Equatable {
+public struct ExerciseFunction: Sendable {
     /// The declaration as the student writes it, without a body:
     /// `public func softmax(_ logits: Tensor) -> Tensor`.
     public var declaration: String
@@ -11,17 +13,35 @@ public struct ExerciseFunction: Sendable, Equatable {
     /// student's function and `return` a `WorkerKit.WorkerReply`. Types are written module-qualified
     /// (`TensorKit.Tensor`) so that a submission declaring its own `Tensor` cannot capture them.
     public var driver: String
+    /// How many numbers, in how many tensors, a correct reply to `call` holds. The grader reads at most about twice
+    /// that (`WorkerCall.replyLimit`), so a reply frame announcing a gigabyte is refused before anything is read.
+    /// It must not trust the call blindly either: clamp what it multiplies.
+    public var replySize: @Sendable (_ call: WorkerCall) -> (elements: Int, tensors: Int)
 
-    public init(_ declaration: String, wireName: String, driver: String) {
+    public init(_ declaration: String, wireName: String, driver: String,
+                replySize: @escaping @Sendable (_ call: WorkerCall) -> (elements: Int, tensors: Int)) {
         self.declaration = declaration
         self.wireName = wireName
         self.driver = driver
+        self.replySize = replySize
     }
 
     /// The declaration without `public func `, as students read it in a message.
     public var signature: String {
         declaration.hasPrefix("public func ") ? String(declaration.dropFirst("public func ".count)) : declaration
     }
+
+    /// The product of `factors`, each taken as at least 0, saturating at `Int.max` instead of trapping: for reply
+    /// sizes computed from a call's integers.
+    public static func saturatingProduct(_ factors: [Int]) -> Int {
+        factors.reduce(1) { product, factor in
+            let (result, overflow) = product.multipliedReportingOverflow(by: Swift.max(0, factor))
+            return overflow ? Int.max : result
+        }
+    }
+
+    /// The number of scalars in the call's tensors (what an elementwise function returns).
+    public static func inputElements(_ call: WorkerCall) -> Int { call.tensors.reduce(0) { $0 + $1.scalars.count } }
 
     /// A seed argument travels as `Int(bitPattern:)` of the `UInt64`; this reads integer `index` back as a seed.
     public static func seedExpression(_ index: Int) -> String { "UInt64(bitPattern: Int64(call.integers[\(index)]))" }

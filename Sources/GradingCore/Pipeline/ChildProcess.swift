@@ -11,7 +11,7 @@ import Darwin
 ///
 /// The child leads its own process group, so `kill()` reaches everything it started that did not escape the group
 /// (inside bubblewrap, the PID namespace guarantees the rest: when its init dies, every process in it dies).
-final class ChildProcess {
+public final class ChildProcess {
     let pid: pid_t
     private(set) var stdinFD: Int32
     let replyFD: Int32
@@ -37,8 +37,9 @@ final class ChildProcess {
         }
     }
 
-    /// Held while pipes are created and while spawning, so no child inherits another job's pipe ends in the window
-    /// between `pipe()` and `fcntl(FD_CLOEXEC)`.
+    /// Held while spawning. Pipes are created close-on-exec (`pipe2(O_CLOEXEC)`) and the child closes every
+    /// descriptor above 3 at spawn (`posix_spawn_file_actions_addclosefrom_np`), so a child never inherits another
+    /// job's pipe ends, a file the grader is writing, or anything the grader itself was started with.
     static let spawnLock = NSLock()
 
     init(arguments: [String], environment: [String: String]? = nil, outputCap: Int,
@@ -48,11 +49,22 @@ final class ChildProcess {
         self.outputKillLimit = outputKillLimit
         func makePipe() -> (read: Int32, write: Int32) {
             var fds: [Int32] = [0, 0]
-            // Close-on-exec at once, so a concurrent spawn on another job never inherits this pipe.
+            // Close-on-exec from birth, so a concurrent spawn on another job never inherits this pipe.
+            #if canImport(Glibc)
+            if let pipe2 = GlibcExtras.pipe2 {
+                _ = pipe2(&fds, O_CLOEXEC)
+            } else {
+                ChildProcess.spawnLock.lock()
+                _ = pipe(&fds)
+                _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+                ChildProcess.spawnLock.unlock()
+            }
+            #else
             ChildProcess.spawnLock.lock()
             _ = pipe(&fds)
             _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
             ChildProcess.spawnLock.unlock()
+            #endif
             return (fds[0], fds[1])
         }
         let input = makePipe(), reply = makePipe(), output = makePipe()
@@ -71,6 +83,16 @@ final class ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, output.write, 2)
         posix_spawn_file_actions_adddup2(&actions, reply.write, 3)
+        #if canImport(Glibc)
+        // Nothing above the reply channel survives into the child, whatever the grader holds open.
+        if let closeFrom = GlibcExtras.addCloseFrom {
+            _ = closeFrom(&actions, 4)
+        } else {
+            for descriptor in Int32(4)..<Int32(Swift.min(getdtablesize(), 4096)) where fcntl(descriptor, F_GETFD) >= 0 {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
+        }
+        #endif
         posix_spawnattr_setpgroup(&attributes, 0)
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -138,7 +160,8 @@ final class ChildProcess {
             if ready < 0 { if errno == EINTR { continue }; return false }
             if fds[1].revents != 0 { drainOutput() }
             if fds[0].revents != 0 {
-                var chunk = [UInt8](repeating: 0, count: Swift.max(4096, count - buffer.count))
+                // At most 1 MiB per read: what arrives is bounded by the caller's count, never by a claim.
+                var chunk = [UInt8](repeating: 0, count: Swift.min(1 << 20, Swift.max(4096, count - buffer.count)))
                 let n = chunk.withUnsafeMutableBytes { read(replyFD, $0.baseAddress!, $0.count) }
                 if n > 0 { buffer.append(contentsOf: chunk[0..<n]) }
                 else if n == 0 { return false }
@@ -166,6 +189,14 @@ final class ChildProcess {
                 return
             }
         }
+    }
+
+    /// Forgets the output captured so far (and what was dropped past the cap), so the next exercise served by this
+    /// process gets its own cap and its own output-flood budget.
+    func resetCapture() {
+        drainOutput()
+        output.removeAll(keepingCapacity: true)
+        droppedOutputBytes = 0
     }
 
     /// Drains output until the stream closes or the deadline passes (used after the child exits or is killed).
@@ -222,6 +253,23 @@ final class ChildProcess {
     }
 }
 
+#if canImport(Glibc)
+/// glibc functions the Swift Glibc module does not import (they need _GNU_SOURCE), looked up once at run time.
+enum GlibcExtras {
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// `pipe2` (glibc 2.9).
+    static let pipe2: Pipe2? = symbol("pipe2")
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34): the child closes every descriptor from n on.
+    static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
+
+    private static func symbol<T>(_ name: String) -> T? {
+        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, name) else { return nil }
+        return unsafeBitCast(address, to: T.self)
+    }
+}
+#endif
+
 @inline(__always) private func Glibc_kill(_ pid: pid_t, _ signal: Int32) -> Int32 {
     #if canImport(Glibc)
     return Glibc.kill(pid, signal)
@@ -252,5 +300,18 @@ enum ExitDescription {
         case SIGTERM: return "SIGTERM"
         default: return "signal \(signal)"
         }
+    }
+}
+
+extension ChildProcess {
+    /// Runs `arguments` to completion (keeping at most `outputCap` bytes of output) and returns its wall time in
+    /// seconds, or nil when it cannot be started. For measurements (`grader bench`), not for student code.
+    public static func wallSeconds(_ arguments: [String], environment: [String: String]? = nil, outputCap: Int = 64 * 1024,
+                                   timeout: TimeInterval) -> Double? {
+        let start = Date()
+        guard let child = try? ChildProcess(arguments: arguments, environment: environment, outputCap: outputCap) else { return nil }
+        child.closeInput()
+        _ = child.waitForExit(deadline: Date().addingTimeInterval(timeout))
+        return Date().timeIntervalSince(start)
     }
 }

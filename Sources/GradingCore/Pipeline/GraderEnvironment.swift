@@ -26,7 +26,14 @@ public struct GraderEnvironment: Sendable {
     }
 
     public var manifestURL: URL { packageRoot.appendingPathComponent("grading/manifest.json") }
-    public var exercisesURL: URL { packageRoot.appendingPathComponent("Exercises") }
+    /// The working copy's exercises; GRADER_EXERCISES names another folder (how `grader bench` times `check` after
+    /// an edit without touching the student's files).
+    public var exercisesURL: URL {
+        if let folder = ProcessInfo.processInfo.environment["GRADER_EXERCISES"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder)
+        }
+        return packageRoot.appendingPathComponent("Exercises")
+    }
 
     /// Finds the package root upwards from `start`, the toolchain on PATH and OpenBLAS through pkg-config.
     public static func discover(from start: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws -> GraderEnvironment {
@@ -49,13 +56,33 @@ public struct GraderEnvironment: Sendable {
         // Keep the name swiftc: the driver decides what it is from argv[0]. Only the folder is resolved.
         let swiftc = found
         let toolchainRoot = URL(fileURLWithPath: found).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().path
-        let version = (try? runQuick([swiftc, "--version"]))?.split(separator: "\n").first.map(String.init) ?? "unknown"
+        let version = toolchainVersion(swiftc: swiftc, toolchainRoot: toolchainRoot, packageRoot: root)
         let cflags = (try? runQuick(["pkg-config", "--cflags", "openblas"]))?.split(separator: " ").map(String.init) ?? []
         let libs = (try? runQuick(["pkg-config", "--libs", "openblas"]))?.split(separator: " ").map(String.init) ?? ["-lopenblas"]
         return GraderEnvironment(packageRoot: root, swiftc: swiftc, toolchainRoot: toolchainRoot,
                                  toolchainVersion: version.trimmingCharacters(in: .whitespacesAndNewlines),
                                  blasCompileFlags: cflags.filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) },
                                  blasLinkFlags: libs.filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+    }
+
+    /// `swiftc --version`'s first line, remembered in `.build/grader-toolchain-version` against the frontend
+    /// binary's size and modification time: asking the driver costs 0.1–0.2 s of every `grader check`.
+    static func toolchainVersion(swiftc: String, toolchainRoot: String, packageRoot: URL) -> String {
+        var info = stat()
+        let frontend = toolchainRoot + "/bin/swift-frontend"
+        let key = stat(frontend, &info) == 0 ? "\(frontend) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : nil
+        let cache = packageRoot.appendingPathComponent(".build/grader-toolchain-version")
+        if let key, let cached = try? String(contentsOf: cache, encoding: .utf8) {
+            let lines = cached.split(separator: "\n", maxSplits: 1).map(String.init)
+            if lines.count == 2, lines[0] == key { return lines[1] }
+        }
+        let version = ((try? runQuick([swiftc, "--version"]))?.split(separator: "\n").first.map(String.init) ?? "unknown")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if let key, version != "unknown" {
+            try? FileManager.default.createDirectory(at: cache.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? (key + "\n" + version).write(to: cache, atomically: true, encoding: .utf8)
+        }
+        return version
     }
 
     /// Runs a short trusted command and returns its standard output.

@@ -38,10 +38,15 @@ public struct GraderSetup: Sendable {
             case .preferForOwnCode:
                 notice = "Note: bubblewrap is not available here, so your code runs with resource limits only (no filesystem or network isolation)."
             }
-            sandbox = Sandbox.rlimitsOnly(toolchainRoot: environment.toolchainRoot)
+            sandbox = try Sandbox.rlimitsOnly(toolchainRoot: environment.toolchainRoot)
         }
         return GraderSetup(environment: environment, manifest: manifest, kit: kit, sandbox: sandbox, exercises: exercises,
                            sandboxNotice: notice)
+    }
+
+    /// One line for `batch` on how memory outside the address space is bounded here (cgroups or rlimits).
+    public var memoryLimitNotice: String {
+        CgroupProbe.notice(openFiles: WorkerSession.openFiles, fileSizeMiB: manifest.defaults.fileSizeMiB)
     }
 
     public func makeGrader() throws -> SubmissionGrader {

@@ -113,42 +113,96 @@ public struct Intake: Sendable {
             return .refused("it is not valid UTF-8 text; save it as UTF-8.")
         }
         if text.contains("\0") { return .refused("it contains NUL bytes, so it is not a Swift source file.") }
+        // `#sourceLocation(file:line:)` makes the compiler report this file's errors as another file's, which would
+        // charge them to an exercise the student got right.
+        if let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(where: { $0.contains("#sourceLocation") }) {
+            return .refused("line \(line + 1) holds a #sourceLocation directive, which makes compiler messages name other files; remove it.")
+        }
         return .accepted(text)
     }
 }
 
-/// Unpacks a `.zip` submission into a fresh folder, safely: entries whose names are absolute or climb out with
-/// `..` are refused by name, symbolic links are never created (`unzip` runs with links stored as plain files, and
-/// intake refuses non-regular files anyway), and extraction runs inside the sandbox with a size-capped filesystem,
-/// so a zip bomb fills only its own tmpfs.
+/// Unpacks a `.zip` submission into a fresh folder, safely and bounded. The grader reads the archive's table of
+/// contents itself (`ZipListing`, every count bounded) and picks what to unpack: only `.swift` entries (nothing
+/// else is ever compiled), at most `maximumDepth` folders deep, each declared no larger than a source file may be
+/// and all together no larger than `maximumTotalBytes`. Entries whose names are absolute or climb out with `..` are
+/// refused by name. `unzip` then runs inside the sandbox and writes into the sandbox's own size-capped /tmp, from
+/// which the picked files are copied out: a zip bomb, even one whose declared sizes lie, fills at most that tmpfs
+/// (`scratchMiB`) and the host disk never sees more. Symbolic links are refused by intake.
 enum ZipExtractor {
-    static func extract(zip: URL, into destination: URL, sandbox: Sandbox, slot: Int) -> (folder: URL, notices: [String]) {
+    struct Limits {
+        var maximumEntryBytes: UInt64 = 256 * 1024
+        var maximumTotalBytes: UInt64 = 2 << 20
+        var maximumDepth = 3
+        var scratchMiB = 8
+        /// Names quoted in one kind of notice; the rest are counted.
+        var namesQuoted = 5
+    }
+
+    struct Extraction {
+        var folder: URL
         var notices: [String] = []
-        var refused: [String] = []
-        if let listing = try? GraderEnvironment.runQuick(["unzip", "-Z1", zip.path], timeout: 20) {
-            for name in listing.split(separator: "\n").map(String.init) {
-                if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
-                    notices.append("The zip entry '\(name)' would land outside the submission's folder and was refused.")
-                    refused.append(name)
-                }
-            }
-        } else {
-            notices.append("The file \(zip.lastPathComponent) is not a readable zip archive.")
-            return (destination, notices)
+        /// Why nothing was unpacked (the archive is unreadable or absurd), in a sentence; nil when it was.
+        var refusal: String?
+    }
+
+    static func extract(zip: URL, into destination: URL, sandbox: Sandbox, slot: Int, limits: Limits = Limits()) -> Extraction {
+        var result = Extraction(folder: destination)
+        let listing: ZipListing
+        switch ZipListing.read(zip) {
+        case let .failure(failure):
+            result.refusal = "The file \(zip.lastPathComponent) was not unpacked: \(failure)."
+            return result
+        case let .success(read): listing = read
         }
+        var picked: [String] = [], climbing: [String] = [], oversized: [String] = [], tooDeep = 0, beyondTotal = 0
+        var total: UInt64 = 0
+        for entry in listing.entries {
+            let components = entry.name.split(separator: "/")
+            if entry.name.hasPrefix("/") || components.contains("..") { climbing.append(entry.name); continue }
+            guard entry.name.hasSuffix(".swift") else { continue }
+            if components.count > limits.maximumDepth { tooDeep += 1; continue }
+            if entry.uncompressedBytes > limits.maximumEntryBytes { oversized.append("'\(entry.name)' (\(entry.uncompressedBytes == .max ? "over 4 GiB" : "\(entry.uncompressedBytes) bytes"))"); continue }
+            if total + entry.uncompressedBytes > limits.maximumTotalBytes { beyondTotal += 1; continue }
+            total += entry.uncompressedBytes
+            picked.append(entry.name)
+        }
+        func quoted(_ names: [String]) -> String {
+            names.prefix(limits.namesQuoted).joined(separator: ", ") + (names.count > limits.namesQuoted ? " and \(names.count - limits.namesQuoted) more" : "")
+        }
+        for name in climbing.prefix(limits.namesQuoted) {
+            result.notices.append("The zip entry '\(name)' would land outside the submission's folder and was refused.")
+        }
+        if climbing.count > limits.namesQuoted {
+            result.notices.append("\(climbing.count - limits.namesQuoted) more zip entries would land outside the submission's folder and were refused.")
+        }
+        if !oversized.isEmpty {
+            result.notices.append(oversized.count == 1
+                ? "The zip entry \(oversized[0]) would unpack to more than the \(limits.maximumEntryBytes / 1024) KiB allowed for one source file and was not unpacked."
+                : "The zip entries \(quoted(oversized)) would unpack to more than the \(limits.maximumEntryBytes / 1024) KiB allowed for one source file and were not unpacked.")
+        }
+        if tooDeep > 0 {
+            result.notices.append("\(tooDeep) Swift file(s) in the zip lie more than \(limits.maximumDepth) folders deep, where the grader never looks, and were not unpacked.")
+        }
+        if beyondTotal > 0 {
+            result.notices.append("\(beyondTotal) Swift file(s) in the zip were not unpacked: the files before them already add up to the \(limits.maximumTotalBytes >> 20) MiB a submission may unpack to.")
+        }
+
         try? FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
         if let uid = sandbox.uid(forSlot: slot) { chown(destination.path, uid, uid) }
-        // Refused entries must not be extracted at all: unzip would strip their `/` and `..` and put them inside the
-        // folder, where they would still be compiled and would hide a zip's single top folder.
-        let exclusions = refused.isEmpty ? [] : ["-x"] + refused.map(unzipLiteralPattern)
-        let command = sandbox.command(["unzip", "-qq", "-o", zip.lastPathComponent, "-d", "/box/out"] + exclusions,
-                                      limits: .init(cpuSeconds: 20, memoryMiB: 512, processes: 8, fileSizeMiB: 4),
-                                      binds: [.init(zip.deletingLastPathComponent().path, at: "/box/in"),
-                                              .init(destination.path, at: "/box/out", writable: true)],
-                                      workingDirectory: "/box/in", slot: slot)
-        if let child = try? ChildProcess(arguments: command, environment: [:], outputCap: 4096) {
-            child.closeInput()
-            _ = child.waitForExit(deadline: Date().addingTimeInterval(30))
+        if !picked.isEmpty {
+            // Only the zip itself is visible inside (not the folder of every other submission beside it).
+            let script = "unzip -qq -o /box/in/submission.zip \"$@\" -d /tmp/unpacked; cp -R /tmp/unpacked/. /box/out/"
+            let command = sandbox.command(["/bin/bash", "-c", script, "unpack"] + picked.map(unzipLiteralPattern),
+                                          limits: .init(cpuSeconds: 20, memoryMiB: 512, processes: 8, fileSizeMiB: 1,
+                                                        tmpfsMiB: limits.scratchMiB),
+                                          binds: [.init(zip.path, at: "/box/in/submission.zip"),
+                                                  .init(destination.path, at: "/box/out", writable: true)],
+                                          workingDirectory: "/tmp", slot: slot)
+            if let child = try? ChildProcess(arguments: command, environment: [:], outputCap: 4096) {
+                child.closeInput()
+                _ = child.waitForExit(deadline: Date().addingTimeInterval(30))
+            }
         }
         // A zip of a single folder: descend into it.
         var folder = destination
@@ -161,7 +215,8 @@ enum ZipExtractor {
                 folder = only
             }
         }
-        return (folder, notices)
+        result.folder = folder
+        return result
     }
 
     /// An unzip pattern that matches exactly `name`: its wildcard characters are put in brackets.

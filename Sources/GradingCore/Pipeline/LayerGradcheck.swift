@@ -130,7 +130,7 @@ public struct LayerGradcheck {
                 return .couldNotRun("The check's result could not be read back from the child process.", [])
             }
             return .checked(report)
-        case let .crashed(message), let .notImplemented(message), let .protocolError(message):
+        case let .crashed(message), let .notImplemented(message), let .protocolError(message), let .invalidReply(message):
             return .couldNotRun("\(request.typeName)'s forward or backward did not finish: \(message)" + printed, [])
         case let .timedOut(limit):
             return .couldNotRun("The check did not finish within \(Int(limit)) seconds; try a smaller --input-shape or --mode sparse." + printed, [])

@@ -7,19 +7,25 @@ import Glibc
 ///
 /// **bubblewrap** (the default for `batch`): a fresh mount namespace that shows only the system's `/usr` (and the
 /// Swift toolchain), the dynamic loader's cache, the prebuilt grading kit (read-only) and the submission's own
-/// build folder; a private size-capped `/tmp`; no network (a new, empty network namespace); its own PID, IPC and UTS
-/// namespaces, so every process it starts dies with it; a cleared environment. When the grader runs as root, the
-/// sandbox is entered as an unprivileged uid of its own per job slot (through `setpriv`), so the process-count limit
-/// is enforced (the kernel never applies RLIMIT_NPROC to root) and concurrent submissions never share that count.
-/// Inside, `ulimit` sets CPU seconds, address space, processes, file size and no core files.
+/// build folder; a private size-capped `/tmp` (the only writable file system: `/dev` is bwrap's minimal one, read-only,
+/// so no `/dev/shm`); no network (a new, empty network namespace); its own PID, IPC and UTS namespaces, so every
+/// process it starts dies with it; no nested user namespaces (`--disable-userns` where bwrap has it); a cleared
+/// environment. When the grader runs as root, the sandbox is entered as an unprivileged uid of its own per job slot
+/// (through `setpriv`; without setpriv, root is refused), so the process-count limit is enforced (the kernel never
+/// applies RLIMIT_NPROC to root) and concurrent submissions never share that count. Inside, `ulimit` sets CPU
+/// seconds, address space, processes, file size, open files and no core files; a limit that cannot be set stops
+/// the run. The child starts with only its standard streams and the reply channel open (see `ChildProcess`).
 ///
 /// **rlimits-only** (`check` on a machine without bubblewrap, e.g. macOS, or `batch --allow-unsandboxed`): the same
-/// resource limits and a cleared environment in a child process group, but no filesystem or network isolation.
+/// resource limits, uid drop and a cleared environment in a child process group, but no filesystem or network
+/// isolation.
 ///
 /// Compared with ioi/isolate and DOMjudge's runguard: like them we use namespaces plus rlimits, kill the whole
 /// process tree on a wall-clock deadline and read verdicts only from the trusted side; unlike them we do not use
-/// cgroups (not delegable on every CI machine), so memory is bounded by address space rather than resident size,
-/// and CPU time by RLIMIT_CPU per process plus the wall-clock deadline for the tree.
+/// cgroups (not delegated on this machine; `CgroupProbe` says so in one line), so memory is bounded by address space
+/// rather than resident size, memory in files (memfd, pipes) by open files × file size, and CPU time by RLIMIT_CPU
+/// per process plus the wall-clock deadline for the tree. No seccomp filter: bwrap takes only a compiled BPF
+/// program, and writing one by hand without libseccomp would not stay simple.
 public struct Sandbox: Sendable {
     public enum Kind: String, Sendable, Codable {
         case bubblewrap
@@ -29,8 +35,21 @@ public struct Sandbox: Sendable {
     public let kind: Kind
     let bwrap: String?
     let setpriv: String?
-    /// First uid used for sandboxed processes when running as root; job slot k uses `baseUID + k`.
-    let baseUID: UInt32 = 61000
+    /// Whether this bubblewrap has `--disable-userns` (0.8 and later) and it works here: the sandboxed code then
+    /// cannot make user namespaces of its own (the door to most kernel attack surface an unprivileged user has).
+    var disablesUserNamespaces = false
+    /// First uid used for sandboxed processes when running as root; job slot k uses `baseUID + k`. 61000 unless
+    /// GRADER_SANDBOX_BASE_UID says otherwise: two graders running at once on one machine must not share uids (the
+    /// process-count limit is per uid, and each must know which processes are its own).
+    let baseUID: UInt32 = Sandbox.configuredBaseUID()
+
+    static func configuredBaseUID() -> UInt32 {
+        if let text = ProcessInfo.processInfo.environment["GRADER_SANDBOX_BASE_UID"], let value = UInt32(text),
+           value >= 1000, value <= 4_000_000_000 {
+            return value
+        }
+        return 61000
+    }
     let toolchainRoot: String
 
     public struct Bind: Sendable {
@@ -50,20 +69,26 @@ public struct Sandbox: Sendable {
         public var processes: Int
         public var fileSizeMiB: Int
         public var tmpfsMiB: Int
-        public init(cpuSeconds: Int, memoryMiB: Int, processes: Int, fileSizeMiB: Int, tmpfsMiB: Int = 64) {
+        /// RLIMIT_NOFILE: also bounds what `memfd_create` can hold (open files × file-size limit).
+        public var openFiles: Int
+        public init(cpuSeconds: Int, memoryMiB: Int, processes: Int, fileSizeMiB: Int, tmpfsMiB: Int = 64, openFiles: Int = 64) {
             self.cpuSeconds = cpuSeconds
             self.memoryMiB = memoryMiB
             self.processes = processes
             self.fileSizeMiB = fileSizeMiB
             self.tmpfsMiB = tmpfsMiB
+            self.openFiles = openFiles
         }
     }
 
     public enum Unavailable: Error, CustomStringConvertible {
         case bubblewrapMissing
         case bubblewrapFails(String)
+        case setprivMissing
         public var description: String {
             switch self {
+            case .setprivMissing:
+                return "The grader runs as root, but setpriv (util-linux) is not installed, so student code could not be run as an unprivileged user and would run as root. Install util-linux (Debian: apt-get install util-linux), or run the grader as an ordinary user."
             case .bubblewrapMissing:
                 return "bubblewrap (bwrap) is not installed, so student code cannot be isolated. Install it (Debian: apt-get install bubblewrap, or run `make deps`), or pass --allow-unsandboxed to accept the risk."
             case let .bubblewrapFails(reason):
@@ -81,10 +106,24 @@ public struct Sandbox: Sendable {
             throw Unavailable.bubblewrapFails("disabled by GRADER_SANDBOX=rlimits")
         }
         guard let bwrap = findExecutable("bwrap") else { throw Unavailable.bubblewrapMissing }
-        let candidate = Sandbox(kind: .bubblewrap, bwrap: bwrap, setpriv: getuid() == 0 ? findExecutable("setpriv") : nil,
+        var candidate = Sandbox(kind: .bubblewrap, bwrap: bwrap,
+                                setpriv: try privilegeDropper(isRoot: getuid() == 0, setpriv: findExecutable("setpriv")),
                                 toolchainRoot: toolchainRoot)
-        let probe = candidate.command(["/usr/bin/true"], limits: .init(cpuSeconds: 5, memoryMiB: 256, processes: 16, fileSizeMiB: 1),
-                                      binds: [], workingDirectory: "/tmp", slot: 0)
+        candidate.disablesUserNamespaces = helpText(bwrap).contains("--disable-userns")
+        do {
+            try candidate.trialRun()
+        } catch where candidate.disablesUserNamespaces {
+            // Advertised but refused here (a kernel without the needed sysctl): sandbox without it.
+            candidate.disablesUserNamespaces = false
+            try candidate.trialRun()
+        }
+        return candidate
+    }
+
+    /// Runs `/usr/bin/true` in this sandbox; throws `bubblewrapFails` with what went wrong.
+    private func trialRun() throws {
+        let probe = command(["/usr/bin/true"], limits: .init(cpuSeconds: 5, memoryMiB: 256, processes: 16, fileSizeMiB: 1),
+                            binds: [], workingDirectory: "/tmp", slot: 0)
         do {
             let child = try ChildProcess(arguments: probe, environment: [:], outputCap: 4096)
             child.closeInput()
@@ -96,17 +135,41 @@ public struct Sandbox: Sendable {
         } catch {
             throw Unavailable.bubblewrapFails("\(error)")
         }
-        return candidate
     }
 
-    /// Resource limits only, no namespaces.
-    public static func rlimitsOnly(toolchainRoot: String) -> Sandbox {
-        Sandbox(kind: .rlimitsOnly, bwrap: nil, setpriv: nil, toolchainRoot: toolchainRoot)
+    /// What drops root to a job slot's uid: `setpriv` when the grader is root (nil when it is not, nothing to drop).
+    /// Root without setpriv is refused rather than running student code as root.
+    static func privilegeDropper(isRoot: Bool, setpriv: String?) throws -> String? {
+        guard isRoot else { return nil }
+        guard let setpriv else { throw Unavailable.setprivMissing }
+        return setpriv
     }
 
-    /// The uid a job slot's sandboxed processes run as (when the grader is root and bubblewrap is used).
+    /// `bwrap --help`, to see which options this version has.
+    static func helpText(_ bwrap: String) -> String {
+        guard let child = try? ChildProcess(arguments: [bwrap, "--help"], environment: [:], outputCap: 64 * 1024) else { return "" }
+        child.closeInput()
+        _ = child.waitForExit(deadline: Date().addingTimeInterval(10))
+        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
+        return child.outputText()
+    }
+
+    /// Resource limits only, no namespaces. As root, the code still runs as a job slot's unprivileged uid (through
+    /// setpriv), and without setpriv this is refused: student code never runs as root.
+    public static func rlimitsOnly(toolchainRoot: String) throws -> Sandbox {
+        Sandbox(kind: .rlimitsOnly, bwrap: nil, setpriv: try privilegeDropper(isRoot: getuid() == 0, setpriv: findExecutable("setpriv")),
+                toolchainRoot: toolchainRoot)
+    }
+
+    /// The uid a job slot's sandboxed processes run as (when the grader is root).
     public func uid(forSlot slot: Int) -> UInt32? {
-        (kind == .bubblewrap && isRoot && setpriv != nil) ? baseUID + UInt32(slot) : nil
+        (isRoot && setpriv != nil) ? baseUID + UInt32(slot) : nil
+    }
+
+    /// The prefix that drops root to the slot's uid (empty when the grader is not root).
+    private func privilegeDrop(slot: Int) -> [String] {
+        guard let uid = uid(forSlot: slot), let setpriv else { return [] }
+        return [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
     }
 
     /// The argument vector that runs `program` under this sandbox with `limits`.
@@ -115,8 +178,11 @@ public struct Sandbox: Sendable {
         // ulimit -v and -f take KiB (bash's -f counts 1024-byte blocks).
         // SIGXFSZ ignored: a write past the file-size limit fails with EFBIG (the write is capped) instead of
         // killing the program, so code that only logs too much still gets its answers graded.
-        let ulimits = "cd \(Sandbox.shellQuote(workingDirectory)) || exit 125; trap '' XFSZ; ulimit -c 0; ulimit -t \(limits.cpuSeconds); ulimit -v \(limits.memoryMiB * 1024); " +
-            "ulimit -f \(limits.fileSizeMiB * 1024); ulimit -u \(limits.processes) 2>/dev/null; exec \"$@\""
+        // Every limit must take: one that fails stops the run (exit status 125) instead of running without it.
+        let ulimits = "cd \(Sandbox.shellQuote(workingDirectory)) || exit 125; trap '' XFSZ; " +
+            "ulimit -c 0 && ulimit -t \(limits.cpuSeconds) && ulimit -v \(limits.memoryMiB * 1024) && " +
+            "ulimit -f \(limits.fileSizeMiB * 1024) && ulimit -u \(limits.processes) && ulimit -n \(limits.openFiles) || " +
+            "{ echo 'The sandbox could not set its resource limits.' >&2; exit 125; }; exec \"$@\""
         let limited = ["/bin/bash", "-c", ulimits, "sandboxed"] + program
         var env = ["PATH": "\(toolchainRoot)/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
                    "OPENBLAS_NUM_THREADS": "1", "TMPDIR": "/tmp"]
@@ -124,14 +190,12 @@ public struct Sandbox: Sendable {
 
         switch kind {
         case .rlimitsOnly:
-            return ["/usr/bin/env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + limited
+            return privilegeDrop(slot: slot) + ["/usr/bin/env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + limited
         case .bubblewrap:
-            var args: [String] = []
-            if let uid = uid(forSlot: slot), let setpriv {
-                args += [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
-            }
-            args += [bwrap!, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-                     "--ro-bind", "/usr", "/usr"]
+            var args = privilegeDrop(slot: slot)
+            args += [bwrap!, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+            if disablesUserNamespaces { args += ["--unshare-user", "--disable-userns"] }
+            args += ["--ro-bind", "/usr", "/usr"]
             if !toolchainRoot.hasPrefix("/usr/") {
                 let top = Sandbox.toolchainTop(toolchainRoot)
                 args += ["--ro-bind", top, top]
@@ -147,8 +211,11 @@ public struct Sandbox: Sendable {
                 where FileManager.default.fileExists(atPath: etc) {
                 args += ["--ro-bind", etc, etc]
             }
+            // The only writable file system is the sized /tmp: /dev is bwrap's minimal one (null, zero, full, random,
+            // urandom, tty) remounted read-only, so its unsized tmpfs and /dev/shm hold nothing (memory written
+            // there would escape the address-space limit).
             args += ["--size", "\(limits.tmpfsMiB * 1024 * 1024)", "--tmpfs", "/tmp",
-                     "--dev", "/dev", "--proc", "/proc", "--hostname", "sandbox"]
+                     "--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc", "--hostname", "sandbox"]
             for bind in binds {
                 args += [bind.writable ? "--bind" : "--ro-bind", bind.source, bind.destination]
             }
@@ -163,7 +230,7 @@ public struct Sandbox: Sendable {
         root.hasSuffix("/usr") ? String(root.dropLast(4)) : root
     }
 
-    static func shellQuote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    public static func shellQuote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     static func findExecutable(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""

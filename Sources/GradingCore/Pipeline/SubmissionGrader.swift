@@ -83,6 +83,12 @@ public final class SubmissionGrader: @unchecked Sendable {
         }
         if submission.pathExtension.lowercased() == "zip" {
             let extracted = ZipExtractor.extract(zip: submission, into: work.appendingPathComponent("unzipped"), sandbox: sandbox, slot: slot)
+            if let refusal = extracted.refusal {
+                return makeReport(name: name, assignment: plan.assignment, options: options,
+                                  exercises: plan.exercises.map { Self.skippedExercise($0, options, .rejected, refusal) },
+                                  notices: extracted.notices + [refusal],
+                                  timings: Timings(totalSeconds: Date().timeIntervalSince(start)))
+            }
             folder = extracted.folder
             notices += extracted.notices
         }
@@ -98,6 +104,14 @@ public final class SubmissionGrader: @unchecked Sendable {
 
         var runSeconds = 0.0, judgeSeconds = 0.0
         var exercises: [ExerciseReport] = []
+        // One worker serves the exercises in turn while it stays clean (see WorkerSession); its CPU limit covers
+        // every test it may run.
+        let session = compiled.binary.map { WorkerSession(binary: $0, sandbox: sandbox, slot: slot, limits: manifest.defaults) }
+        session?.keepAcrossExercises = true
+        session?.cpuSecondsForAll = plan.exercises.flatMap { Self.specs($0, options) }
+            .reduce(0) { $0 + ($1.timeLimitSeconds ?? manifest.defaults.timeLimitSeconds) }
+        session?.replyLimit = replyLimit
+        defer { session?.close() }
         for exercise in plan.exercises {
             let specs = Self.specs(exercise, options)
             let maxScore = specs.reduce(0) { $0 + $1.points }
@@ -113,12 +127,11 @@ public final class SubmissionGrader: @unchecked Sendable {
             if let failure = compiled.failures[exercise.id] {
                 exercises.append(skipped(.compileError, failure.message, failure.diagnostics)); continue
             }
-            guard let binary = compiled.binary, let grader = graders.first(where: { $0.id == exercise.id }) else {
+            guard let session, let grader = graders.first(where: { $0.id == exercise.id }) else {
                 exercises.append(skipped(.compileError, "The submission could not be compiled.")); continue
             }
             // Each grader derives every test's own inputs from the run's seed and the test's name (TestSeeds).
             let tests = specs.map { grader.makeTest(spec: $0, seed: options.seed) }
-            let session = WorkerSession(binary: binary, sandbox: sandbox, slot: slot, limits: manifest.defaults)
             let runStart = Date()
             let runs = session.run(tests: tests)
             runSeconds += Date().timeIntervalSince(runStart)
@@ -156,6 +169,20 @@ public final class SubmissionGrader: @unchecked Sendable {
                          sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
     }
 
+    /// The largest reply the grader reads for a call: what the exercise declaring the call's function says a
+    /// correct answer can hold (`ExerciseFunction.replySize`), or a fixed bound for a call no exercise declares.
+    var replyLimit: @Sendable (WorkerCall) -> Int { Self.replyLimit(for: graders) }
+
+    /// The reply limit for calls to the functions `exercises` declare.
+    public static func replyLimit(for exercises: [any GradableExercise]) -> @Sendable (WorkerCall) -> Int {
+        let functions = Dictionary(exercises.flatMap { $0.functions.map { ($0.wireName, $0) } }) { first, _ in first }
+        return { call in
+            guard let function = functions[call.function] else { return WorkerCall.undeclaredReplyLimit }
+            let size = function.replySize(call)
+            return WorkerCall.replyLimit(elements: size.elements, tensors: size.tensors)
+        }
+    }
+
     /// `judgement` is the test's verdict on the run's replies (from `judgeExercise`), nil where there were none.
     static func testReport(test: TestCase, run: WorkerSession.TestRun, judgement: Judgement?) -> TestReport {
         let spec = test.spec
@@ -173,6 +200,7 @@ public final class SubmissionGrader: @unchecked Sendable {
         case let .notImplemented(message): return make(.notImplemented, message)
         case let .crashed(message): return make(.crashed, message)
         case let .protocolError(message): return make(.crashed, message)
+        case let .invalidReply(message): return make(.failed, message)
         case let .timedOut(limit):
             return make(.timedOut, "The code did not return within the test's time limit of \(formatSeconds(limit)) seconds (an infinite loop, a sleep, or far too much work for this input)."
                 + (run.note.map { " " + $0 } ?? ""))

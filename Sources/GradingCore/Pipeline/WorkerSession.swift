@@ -8,11 +8,43 @@ import TensorKit
 /// calls are sent in turn and must all be answered within the test's time limit. If the worker crashes, hangs,
 /// reaches the not-implemented marker or exits, that test gets that status and a fresh worker takes the next test,
 /// so one bad test never costs the others.
-struct WorkerSession {
+///
+/// With `keepAcrossExercises` (the batch and `check`), one worker also serves the next exercise of the submission,
+/// as long as it stays clean: every test of the exercise before answered and the program printed nothing past the
+/// output cap. A sandbox start costs 0.05–0.1 s, a third of what grading a clean submission costs beyond its
+/// compile; an exercise that crashed, hung, exited or flooded its output still hands the next one a fresh process.
+/// Its captured output starts empty for each exercise.
+final class WorkerSession {
     let binary: URL
     let sandbox: Sandbox
     let slot: Int
     let limits: Limits
+    /// Keep a clean worker for the next `run(tests:)`.
+    var keepAcrossExercises = false
+    /// The largest reply payload read for a call (see `SubmissionGrader.replyLimit`).
+    var replyLimit: @Sendable (WorkerCall) -> Int = { _ in WorkerCall.undeclaredReplyLimit }
+    /// The CPU seconds a worker may use in all (RLIMIT_CPU), when it may serve several exercises; by default the
+    /// sum of the time limits of the tests it is started for.
+    var cpuSecondsForAll: Double?
+    private var kept: ChildProcess?
+
+    init(binary: URL, sandbox: Sandbox, slot: Int, limits: Limits) {
+        self.binary = binary
+        self.sandbox = sandbox
+        self.slot = slot
+        self.limits = limits
+    }
+
+    deinit { close() }
+
+    /// Ends a kept worker (closing its input lets it exit by itself).
+    func close() {
+        if let child = kept {
+            child.closeInput()
+            _ = child.waitForExit(deadline: Date().addingTimeInterval(1))
+            kept = nil
+        }
+    }
 
     enum Outcome {
         case replies([WorkerReply])
@@ -20,6 +52,9 @@ struct WorkerSession {
         case crashed(String)
         case timedOut(Double)
         case protocolError(String)
+        /// A reply no correct answer could be (an absurd shape, a frame larger than the test's results can be):
+        /// judged as a failed test without reading or computing anything more from it.
+        case invalidReply(String)
     }
 
     struct TestRun {
@@ -34,15 +69,21 @@ struct WorkerSession {
     /// every test in well under a second, and a hang should cost one time limit, not one per test.
     static let limitAfterTimeout = 2.0
 
+    /// RLIMIT_NOFILE for a worker: its standard streams, the reply channel and a few files of its own. Memory held
+    /// in files the address-space limit does not see (memfd_create, pipes) is bounded by this × the file-size limit
+    /// per process where no cgroup memory limit is delegated.
+    static let openFiles = 32
+
     func run(tests: [TestCase]) -> [TestRun] {
         var runs: [TestRun] = []
-        var worker: ChildProcess?
+        var worker: ChildProcess? = kept
+        kept = nil
         var shortened = false
         for var test in tests {
             if shortened {
                 test.spec.timeLimitSeconds = Swift.min(timeLimit(test), Self.limitAfterTimeout)
             }
-            if worker == nil { worker = start(timeLimit: tests.reduce(0) { $0 + timeLimit($1) }) }
+            if worker == nil { worker = start(timeLimit: cpuSecondsForAll ?? tests.reduce(0) { $0 + timeLimit($1) }) }
             guard let child = worker else {
                 runs.append(TestRun(outcome: .crashed("The sandbox could not start the compiled program."), seconds: 0, output: ""))
                 continue
@@ -60,8 +101,14 @@ struct WorkerSession {
             }
         }
         if let child = worker {
-            child.closeInput()
-            _ = child.waitForExit(deadline: Date().addingTimeInterval(1))
+            let clean = runs.allSatisfy { if case .replies = $0.outcome { return true } else { return false } }
+            if keepAcrossExercises && clean && child.droppedOutputBytes == 0 && child.waitForExit(block: false) == nil {
+                child.resetCapture()
+                kept = child
+            } else {
+                child.closeInput()
+                _ = child.waitForExit(deadline: Date().addingTimeInterval(1))
+            }
         }
         return runs
     }
@@ -73,7 +120,7 @@ struct WorkerSession {
         let command = sandbox.command(["./worker"],
                                       limits: .init(cpuSeconds: Int(timeLimit.rounded(.up)) + 2,
                                                     memoryMiB: limits.memoryMiB, processes: limits.processes,
-                                                    fileSizeMiB: limits.fileSizeMiB),
+                                                    fileSizeMiB: limits.fileSizeMiB, openFiles: Self.openFiles),
                                       binds: [.init(directory, at: "/box/bin")],
                                       workingDirectory: sandbox.kind == .bubblewrap ? "/box/bin" : directory, slot: slot)
         return try? ChildProcess(arguments: command, environment: [:], outputCap: limits.outputBytes)
@@ -101,11 +148,20 @@ struct WorkerSession {
                 return TestRun(outcome: .protocolError("The program's reply channel carried something that is not a reply (\(error)). Student code must not write to file descriptor 3."),
                                seconds: Date().timeIntervalSince(start), output: output())
             }
+            // Bounded by what this call can legitimately return, and read in chunks as it arrives: a header alone
+            // never makes the grader allocate what it announces.
+            let limit = replyLimit(call)
+            guard length <= limit else {
+                return TestRun(outcome: .invalidReply("The program's reply to \(call.function) announced \(length) bytes, but a reply to this test holds at most \(limit) bytes, so it was not read."),
+                               seconds: Date().timeIntervalSince(start), output: output())
+            }
             var payload = Array(header.dropFirst(4))
             guard child.readReply(count: length, deadline: deadline, into: &payload) else {
                 return finish(child, start: start, output: output(), deadline: deadline)
             }
-            do { replies.append(try WireFormat.decodeReply(Array(payload.prefix(length)))) } catch {
+            do { replies.append(try WireFormat.decodeReply(Array(payload.prefix(length)))) } catch WireFormat.DecodingError.implausibleTensor(let reason) {
+                return TestRun(outcome: .invalidReply(reason), seconds: Date().timeIntervalSince(start), output: output())
+            } catch {
                 return TestRun(outcome: .protocolError("The program's reply could not be read (\(error)). Student code must not write to file descriptor 3."),
                                seconds: Date().timeIntervalSince(start), output: output())
             }

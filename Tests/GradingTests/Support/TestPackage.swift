@@ -128,8 +128,15 @@ final class TestPackage: @unchecked Sendable {
     private var preparedGrader: SubmissionGrader?
     private let lock = NSLock()
 
+    /// The sandbox uids of this test process: a range of 64 of its own, away from 61000 (a grader's default) and,
+    /// by its process id, from other test runs on the same machine, so "no process of our uids survives" is about
+    /// this run's sandboxes only.
+    static let sandboxBaseUID: UInt32 = 61000 + 64 * UInt32(1 + getpid() % 60)
+    static let isolateSandboxUIDs: Void = { setenv("GRADER_SANDBOX_BASE_UID", String(sandboxBaseUID), 1) }()
+
     /// The setup for this copy (bubblewrap required: these tests check the sandbox itself), prepared once.
     func setup() throws -> GraderSetup {
+        _ = TestPackage.isolateSandboxUIDs
         lock.lock(); defer { lock.unlock() }
         if let preparedSetup { return preparedSetup }
         let setup = try GraderSetup.prepare(policy: .require, from: root)

@@ -14,7 +14,14 @@ extension Conv2DGrader {
                                                         bias: call.tensors[2], stride: call.integers[0],
                                                         padding: call.integers[1])
             return WorkerKit.WorkerReply(tensors: [output])
-            """),
+            """, replySize: { call in
+                guard call.tensors.count >= 2, call.tensors[0].shape.count == 4, call.tensors[1].shape.count == 4,
+                      call.integers.count >= 2, call.integers[0] > 0 else { return (1 << 16, 1) }
+                let (input, weight, stride, padding) = (call.tensors[0].shape, call.tensors[1].shape, call.integers[0], call.integers[1])
+                let height = Swift.max(0, (input[2] + 2 * padding - weight[2]) / stride + 1)
+                let width = Swift.max(0, (input[3] + 2 * padding - weight[3]) / stride + 1)
+                return (ExerciseFunction.saturatingProduct([input[0], weight[0], height, width]), 1)
+            }),
         ]
     }
 

@@ -18,12 +18,15 @@ extension DropoutGrader {
                 outputs += [output, mask]
             }
             return WorkerKit.WorkerReply(tensors: outputs)
-            """),
+            """, replySize: { call in
+                let repeats = call.integers.count > 2 ? Swift.min(Swift.max(0, call.integers[2]), 1 << 20) : 0
+                return (ExerciseFunction.saturatingProduct([2, repeats, ExerciseFunction.inputElements(call)]), 2 * repeats)
+            }),
             ExerciseFunction("public func dropoutBackward(_ gradOutput: Tensor, mask: Tensor) -> Tensor",
                              wireName: "dropoutBackward", driver: """
             let gradient: TensorKit.Tensor = dropoutBackward(call.tensors[0], mask: call.tensors[1])
             return WorkerKit.WorkerReply(tensors: [gradient])
-            """),
+            """, replySize: { call in (ExerciseFunction.inputElements(call), 1) }),
         ]
     }
 

@@ -18,7 +18,11 @@ extension HeInitGrader {
                 draws.append(weights)
             }
             return WorkerKit.WorkerReply(tensors: draws)
-            """),
+            """, replySize: { call in
+                let repeats = call.integers.count > 1 ? Swift.min(Swift.max(0, call.integers[1]), 1 << 20) : 0
+                let draw = ExerciseFunction.saturatingProduct(Array(call.integers.dropFirst(2)))
+                return (ExerciseFunction.saturatingProduct([repeats, draw]), repeats)
+            }),
         ]
     }
 

@@ -12,12 +12,12 @@ extension SoftmaxGrader {
                              wireName: "softmax", driver: """
             let probabilities: TensorKit.Tensor = softmax(call.tensors[0])
             return WorkerKit.WorkerReply(tensors: [probabilities])
-            """),
+            """, replySize: { call in (ExerciseFunction.inputElements(call), 1) }),
             ExerciseFunction("public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Double, gradient: Tensor)",
                              wireName: "softmaxCrossEntropy", driver: """
             let (loss, gradient): (Double, TensorKit.Tensor) = softmaxCrossEntropy(logits: call.tensors[0], labels: call.integers)
             return WorkerKit.WorkerReply(tensors: [gradient], numbers: [loss])
-            """),
+            """, replySize: { call in (ExerciseFunction.inputElements(call) + 1, 1) }),
         ]
     }
 

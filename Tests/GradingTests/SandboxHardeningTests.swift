@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+@testable import Grading
+@testable import GradingCore
+
+/// The sandbox's own guarantees, checked by running small programs in it: every limit takes or the run stops, no
+/// user namespaces inside, a read-only /dev, a sized /tmp, no root without a way to drop it.
+final class SandboxHardeningTests: XCTestCase {
+    private func sandbox() throws -> Sandbox {
+        try Sandbox.bubblewrap(toolchainRoot: GraderEnvironment.discover(from: TestPackage.sourceRoot).toolchainRoot)
+    }
+
+    /// Runs a shell line in `sandbox`; returns the exit status and the merged output.
+    private func run(_ line: String, in sandbox: Sandbox, limits: Sandbox.ResourceLimits = .init(cpuSeconds: 10, memoryMiB: 512, processes: 16, fileSizeMiB: 4, tmpfsMiB: 8)) throws -> (status: Int32?, output: String) {
+        let command = sandbox.command(["/bin/bash", "-c", line], limits: limits, binds: [], workingDirectory: "/tmp", slot: 0)
+        let child = try ChildProcess(arguments: command, environment: [:], outputCap: 64 * 1024)
+        child.closeInput()
+        let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(30))
+        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
+        XCTAssertFalse(killed, "the sandboxed line did not finish: \(line)")
+        return (ExitDescription.exitCode(status), child.outputText())
+    }
+
+    func testALimitThatCannotBeSetStopsTheRun() throws {
+        // A negative CPU limit is refused by ulimit: the program must not run without it.
+        let result = try run("echo RAN", in: try sandbox(), limits: .init(cpuSeconds: -1, memoryMiB: 512, processes: 16, fileSizeMiB: 4))
+        XCTAssertEqual(result.status, 125, result.output)
+        XCTAssertFalse(result.output.contains("RAN"), result.output)
+        XCTAssertTrue(result.output.contains("could not set its resource limits"), result.output)
+    }
+
+    func testEveryLimitIsInPlaceInside() throws {
+        let result = try run("ulimit -t; ulimit -v; ulimit -f; ulimit -u; ulimit -n; ulimit -c", in: try sandbox(),
+                             limits: .init(cpuSeconds: 7, memoryMiB: 300, processes: 12, fileSizeMiB: 3, tmpfsMiB: 8, openFiles: 20))
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertEqual(result.output.split(separator: "\n").map(String.init), ["7", "\(300 * 1024)", "\(3 * 1024)", "12", "20", "0"])
+    }
+
+    func testDevIsReadOnlyAndTmpIsSized() throws {
+        let result = try run("""
+            echo x > /dev/shm/hoard 2>/dev/null && echo SHM-WRITABLE; echo x > /dev/hoard 2>/dev/null && echo DEV-WRITABLE
+            echo ok > /dev/null && echo NULL-OK; head -c 8 /dev/urandom | wc -c
+            for k in 1 2 3 4; do head -c 3000000 /dev/zero > /tmp/f$k 2>/dev/null; done; du -sb /tmp | cut -f1
+            """, in: try sandbox())
+        XCTAssertEqual(result.status, 0, result.output)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        XCTAssertFalse(result.output.contains("SHM-WRITABLE"), result.output)
+        XCTAssertFalse(result.output.contains("DEV-WRITABLE"), result.output)
+        XCTAssertTrue(lines.contains("NULL-OK"), result.output)
+        XCTAssertTrue(lines.contains("8"), "urandom is readable: \(result.output)")
+        let used = try XCTUnwrap(lines.last.flatMap { Int($0) }, result.output)
+        XCTAssertLessThanOrEqual(used, 8 << 20, "the 8 MiB /tmp held \(used) bytes")
+        XCTAssertGreaterThan(used, 4 << 20, "the files were written up to the cap")
+    }
+
+    func testNoUserNamespacesInside() throws {
+        let sandbox = try sandbox()
+        guard sandbox.disablesUserNamespaces else {
+            throw XCTSkip("this bubblewrap has no --disable-userns")
+        }
+        let result = try run("unshare --user true && echo NESTED-USERNS", in: sandbox)
+        XCTAssertFalse(result.output.contains("NESTED-USERNS"), result.output)
+    }
+
+    func testRootWithoutSetprivIsRefused() throws {
+        XCTAssertThrowsError(try Sandbox.privilegeDropper(isRoot: true, setpriv: nil)) { error in
+            XCTAssertTrue("\(error)".contains("would run as root"), "\(error)")
+        }
+        XCTAssertEqual(try Sandbox.privilegeDropper(isRoot: true, setpriv: "/usr/bin/setpriv"), "/usr/bin/setpriv")
+        XCTAssertNil(try Sandbox.privilegeDropper(isRoot: false, setpriv: nil))
+    }
+
+    func testSandboxedCodeIsNotRootWhenTheGraderIs() throws {
+        let sandbox = try sandbox()
+        guard sandbox.isRoot else { throw XCTSkip("the grader is not root here") }
+        // In the sandbox's user namespace the uid may read as anything; what counts is the uid outside, which the
+        // process table shows.
+        let result = try run("cat /proc/self/status | grep '^Uid:'", in: sandbox)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertFalse(result.output.contains("\t0\t"), result.output)
+    }
+}
