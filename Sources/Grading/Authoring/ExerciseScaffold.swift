@@ -137,7 +137,7 @@ public struct ExerciseScaffold {
                     ExerciseFunction("public func \(function)(_ input: Tensor) -> Tensor",
                                      wireName: "\(function)", driver: \"\"\"
         \(body)
-                    \"\"\"),
+                    \"\"\", replySize: { call in (ExerciseFunction.inputElements(call), 1) }),
                 ]
             }
 
