@@ -38,6 +38,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TensorKit"]),
         .testTarget(name: "SolutionsTests", dependencies: ["Solutions", "Reference", "TensorKit"]),
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "Reference", "TensorKit"]),
+        // Fast unit tests of the grading library: judges, reports, schema, statistics. No compiler, no sandbox.
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "Reference", "TensorKit", "WorkerKit"]),
+        // Slow end-to-end tests: they compile submissions, run them in the sandbox and run the grader binary
+        // (built beside the test bundle by `swift build --build-tests`).
+        .testTarget(name: "GradingIntegrationTests", dependencies: ["Grading"]),
     ]
 )

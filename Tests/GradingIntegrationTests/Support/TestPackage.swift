@@ -11,7 +11,7 @@ import XCTest
 /// instead of once per copy. The cache sits under the world-searchable temporary directory because the sandboxed
 /// uid must be able to read the kit.
 final class TestPackage: @unchecked Sendable {
-    /// The real package: four folders above this file (Tests/GradingTests/Support/TestPackage.swift).
+    /// The real package: four folders above this file (Tests/GradingIntegrationTests/Support/TestPackage.swift).
     static let sourceRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
