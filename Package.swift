@@ -1,4 +1,4 @@
-// swift-tools-version:5.9
+// swift-tools-version:6.0
 import PackageDescription
 
 // The dependency graph is the architecture:
@@ -8,6 +8,9 @@ import PackageDescription
 // GradCheck and WorkerKit, so a broken exercise can never stop the grader from running.
 let package = Package(
     name: "TrainingGrader",
+    // Swift 6 language mode (the tools version's default) for every target. macOS 15 for Synchronization's Mutex,
+    // which guards the state batch jobs share; Linux needs no minimum.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "grader", targets: ["grader"]),
         .library(name: "TensorKit", targets: ["TensorKit"]),

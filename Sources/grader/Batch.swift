@@ -35,12 +35,9 @@ struct Batch: ParsableCommand {
             throw ExitCode(2)
         }
         if let notice = setup.sandboxNotice { Terminal.error(notice) }
-        let runner = BatchRunner(grader: try setup.makeGrader(),
-                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
-                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly))
         let started = Date()
         let onTerminal = Terminal.stderrIsTerminal
-        runner.progress = { done, total, name in
+        let progress: @Sendable (Int, Int, String) -> Void = { done, total, name in
             let elapsed = Date().timeIntervalSince(started)
             let rate = Double(done) / Swift.max(elapsed, 0.001) * 60
             let left = rate > 0 ? Double(total - done) / rate * 60 : 0
@@ -54,6 +51,10 @@ struct Batch: ParsableCommand {
                 Terminal.error("graded \(done) of \(total): \(name) (\(Int(rate.rounded())) per minute)")
             }
         }
+        let runner = BatchRunner(grader: try setup.makeGrader(),
+                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
+                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly),
+                                 progress: progress)
         let result: BatchRunner.Result
         do { result = try runner.run() } catch {
             Terminal.error("grader batch could not run: \(error)")

@@ -8,7 +8,7 @@ import Glibc
 ///
 /// This is the one pipeline: `grader check` is a batch of one over the working copy's `Exercises/`, so a student
 /// sees exactly the verdict the instructor's batch will give for the same files and seed.
-public final class SubmissionGrader: @unchecked Sendable {
+public final class SubmissionGrader: Sendable {
     public let environment: GraderEnvironment
     public let manifest: Manifest
     public let graders: [any ExerciseGrader]
