@@ -30,9 +30,11 @@ let package = Package(
         .target(name: "GradCheck", dependencies: ["TensorKit"]),
         .target(name: "WorkerKit", dependencies: ["TensorKit"]),
         .target(name: "Grading", dependencies: ["TensorKit", "Reference", "GradCheck", "WorkerKit"]),
+        // grader lists every module it imports: Reference (bench) and GradCheck (gradcheck) as well as Grading.
         .executableTarget(
             name: "grader",
-            dependencies: ["Grading", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Grading", "Reference", "GradCheck",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "Exercises", dependencies: ["TensorKit", "GradCheck"], path: "Exercises"),
         .target(name: "Solutions", dependencies: ["TensorKit", "GradCheck"], path: "Solutions"),
