@@ -60,6 +60,9 @@ struct Batch: ParsableCommand {
             Terminal.error("grader batch could not run: \(error)")
             throw ExitCode(2)
         }
+        if result.manifestChanged {
+            Terminal.error("The manifest changed since the reports in \(out) were written, so every submission was graded again.")
+        }
         let summary = ClassSummary(reports: result.reports, exerciseIDs: setup.manifest.exercises.map(\.id))
         print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
         let rate = Double(result.graded) / Swift.max(result.seconds, 0.001) * 60

@@ -9,7 +9,9 @@ import Glibc
 ///
 /// Nothing is lost: each file is written atomically (temporary file, fsync, rename), and `report.json` is written
 /// last, so its presence marks a finished submission. A batch killed at any moment and started again with the same
-/// arguments skips the finished ones (same seed and test set) and grades the rest.
+/// arguments skips the finished ones (same seed, test set and manifest) and grades the rest. `OUT/.manifest-digest`
+/// records which manifest the reports in OUT were graded against; when the manifest has changed since, every
+/// submission is graded again.
 public final class BatchRunner: Sendable {
     public struct Options: Sendable {
         public var submissions: URL
@@ -31,6 +33,8 @@ public final class BatchRunner: Sendable {
         public var graded: Int
         public var resumed: Int
         public var seconds: Double
+        /// Whether reports of an earlier run were set aside because the manifest changed since.
+        public var manifestChanged: Bool
     }
 
     public enum BatchError: Error, CustomStringConvertible {
@@ -90,6 +94,8 @@ public final class BatchRunner: Sendable {
         let submissions = try Self.listSubmissions(in: options.submissions, excluding: options.out)
         try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
         Self.removeInterruptedWrites(in: options.out)
+        let manifestChanged = try Self.forgetReports(gradedAgainstAnotherManifestThan: grader.manifest.digest,
+                                                     in: options.out, names: submissions.map(\.name))
         var reports = [SubmissionReport?](repeating: nil, count: submissions.count)
         var pending: [Int] = []
         for (index, submission) in submissions.enumerated() {
@@ -118,7 +124,8 @@ public final class BatchRunner: Sendable {
         let all = queue.reports.compactMap { $0 }
         let csv = GradesCSV.make(reports: all, exerciseIDs: grader.manifest.exercises.map(\.id))
         try ReportIO.writeAtomically(Data(csv.utf8), to: options.out.appendingPathComponent("grades.csv"))
-        return Result(reports: all, graded: pending.count, resumed: resumed, seconds: Date().timeIntervalSince(start))
+        return Result(reports: all, graded: pending.count, resumed: resumed, seconds: Date().timeIntervalSince(start),
+                      manifestChanged: manifestChanged)
     }
 
     /// A batch killed in the middle of an atomic write leaves its hidden temporary file (`.report.json.<uuid>.tmp`)
@@ -133,9 +140,31 @@ public final class BatchRunner: Sendable {
         }
     }
 
+    /// The file in OUT naming the manifest its reports were graded against (`Manifest.digest`).
+    static let manifestDigestFile = ".manifest-digest"
+
+    /// Reports graded against another manifest (other tests, points or tolerances) must not be reused: unless OUT
+    /// records `digest`, removes the finished reports of `names` and then records `digest`. In that order, so a
+    /// batch killed in between still finds nothing stale. Returns whether any report was removed.
+    static func forgetReports(gradedAgainstAnotherManifestThan digest: String, in out: URL, names: [String]) throws -> Bool {
+        let record = out.appendingPathComponent(manifestDigestFile)
+        let recorded = (try? String(contentsOf: record, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard recorded != digest else { return false }
+        var removed = false
+        for name in names {
+            let report = out.appendingPathComponent(name).appendingPathComponent("report.json")
+            guard FileManager.default.fileExists(atPath: report.path) else { continue }
+            try FileManager.default.removeItem(at: report)
+            removed = true
+        }
+        try ReportIO.writeAtomically(Data((digest + "\n").utf8), to: record)
+        return removed
+    }
+
     private func folder(for name: String) -> URL { options.out.appendingPathComponent(name) }
 
-    /// A finished report from an earlier run with the same seed and test set, if there is one.
+    /// A finished report from an earlier run with the same seed and test set, if there is one (reports of another
+    /// manifest were removed before this is asked).
     private func finishedReport(name: String) -> SubmissionReport? {
         let url = folder(for: name).appendingPathComponent("report.json")
         guard let data = try? Data(contentsOf: url),
