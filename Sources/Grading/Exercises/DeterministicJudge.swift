@@ -73,9 +73,8 @@ struct DeterministicJudge: Sendable {
             return .pass("All \(total) checks passed (\(names.joined(separator: ", "))) within \(Comparison.describe(tolerance)).",
                          tolerance: tolerance)
         }
-        var message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
+        let message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
         let misconception = diagnose(got: got, expected: expected, wrongLabels: wrongLabels)
-        if let misconception { message += " " + misconception.sentence }
         return Judgement(fraction: Double(passedCount) / Double(Swift.max(total, 1)), message: message, worst: worst,
                          misconception: misconception, tolerance: tolerance)
     }

@@ -67,7 +67,7 @@ public struct DropoutGrader: ExerciseGrader {
                 if result.passed { return .pass("dropoutBackward returned gradOutput · mask exactly.", tolerance: tolerance) }
                 let ignoresMask = got.map { Comparison.resembles($0, upstream) } ?? false
                 let misconception = ignoresMask ? DropoutMisconceptions.backwardIgnoresMask : nil
-                return Judgement(fraction: 0, message: result.message + (misconception.map { " " + $0.sentence } ?? ""),
+                return Judgement(fraction: 0, message: result.message,
                                  worst: result.worst, misconception: misconception, tolerance: tolerance)
             }
         case .extremes:
@@ -86,7 +86,7 @@ public struct DropoutGrader: ExerciseGrader {
                 if swapped {
                     let misconception = DropoutMisconceptions.keepProbability
                     let message = [zero, one].filter { !$0.passed }.map(\.message).joined(separator: " ")
-                    return Judgement(fraction: fraction, message: message + " " + misconception.sentence, worst: zero.worst ?? one.worst,
+                    return Judgement(fraction: fraction, message: message, worst: zero.worst ?? one.worst,
                                      misconception: misconception, tolerance: tolerance)
                 }
                 let message = [zero, one].filter { !$0.passed }.map(\.message).joined(separator: " ")
@@ -115,7 +115,6 @@ public struct DropoutGrader: ExerciseGrader {
         }
         let passed = [outputResult, maskResult].filter(\.passed).count
         let message = "\(label) dropout must be the identity. " + [outputResult, maskResult].filter { !$0.passed }.map(\.message).joined(separator: " ")
-            + (misconception.map { " " + $0.sentence } ?? "")
         return Judgement(fraction: Double(passed) / 2, message: message, worst: outputResult.worst ?? maskResult.worst,
                          misconception: misconception, tolerance: tolerance)
     }
@@ -130,7 +129,7 @@ public struct DropoutGrader: ExerciseGrader {
         let misconception = hasNaN ? DropoutMisconceptions.nanAtP1 : nil
         let passed = [outputResult, maskResult].filter(\.passed).count
         return Judgement(fraction: Double(passed) / 2,
-                         message: "At p = 1 every unit is dropped, so the output and the mask must be all zeros. " + [outputResult, maskResult].filter { !$0.passed }.map(\.message).joined(separator: " ") + (misconception.map { " " + $0.sentence } ?? ""),
+                         message: "At p = 1 every unit is dropped, so the output and the mask must be all zeros. " + [outputResult, maskResult].filter { !$0.passed }.map(\.message).joined(separator: " "),
                          worst: outputResult.worst ?? maskResult.worst, misconception: misconception)
     }
 

@@ -26,8 +26,7 @@ struct RandomOpVerdict {
         if failures.isEmpty {
             return .pass(passMessage, checks: checks)
         }
-        var message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
-        if let misconception { message += " " + misconception.sentence }
+        let message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
         return Judgement(fraction: Double(passedCount) / Double(Swift.max(total, 1)), message: message,
                          misconception: misconception, checks: checks)
     }

@@ -12,8 +12,3 @@ public struct WrongVariant: Sendable {
         self.implementation = implementation
     }
 }
-
-extension Misconception {
-    /// The sentence added to a failing test's message.
-    var sentence: String { "This looks like a known mistake (\(id)): \(summary) \(fix)" }
-}

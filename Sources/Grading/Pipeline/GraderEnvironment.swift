@@ -25,7 +25,6 @@ public struct GraderEnvironment: Sendable {
         }
     }
 
-    public var manifestURL: URL { packageRoot.appendingPathComponent("grading/manifest.json") }
     public var exercisesURL: URL { packageRoot.appendingPathComponent("Exercises") }
 
     /// Finds the package root upwards from `start`, the toolchain on PATH and OpenBLAS through pkg-config.

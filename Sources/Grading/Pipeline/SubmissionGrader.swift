@@ -156,14 +156,10 @@ public final class SubmissionGrader: Sendable {
         }
         switch run.outcome {
         case let .replies(replies):
+            // The misconception has its own field (and its own block in every renderer); the message says what
+            // went wrong without it.
             let judgement = test.judge(replies)
-            // The misconception has its own field (and its own block in every renderer): keep the message about
-            // what went wrong, not a second copy of the diagnosis.
-            var message = judgement.message
-            if let misconception = judgement.misconception {
-                message = message.replacingOccurrences(of: " " + misconception.sentence, with: "")
-            }
-            return make(judgement.passed ? .passed : .failed, message, judgement)
+            return make(judgement.passed ? .passed : .failed, judgement.message, judgement)
         case let .notImplemented(message): return make(.notImplemented, message)
         case let .crashed(message): return make(.crashed, message)
         case let .protocolError(message): return make(.crashed, message)
