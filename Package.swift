@@ -30,10 +30,11 @@ let package = Package(
         .target(name: "GradCheck", dependencies: ["TensorKit"]),
         .target(name: "WorkerKit", dependencies: ["TensorKit"]),
         .target(name: "Grading", dependencies: ["TensorKit", "Reference", "GradCheck", "WorkerKit"]),
-        // grader lists every module it imports: Reference (bench) and GradCheck (gradcheck) as well as Grading.
+        // grader lists every module it imports: Reference (bench), GradCheck (gradcheck) and TensorKit (the
+        // number and shape formatter) as well as Grading.
         .executableTarget(
             name: "grader",
-            dependencies: ["Grading", "Reference", "GradCheck",
+            dependencies: ["Grading", "Reference", "GradCheck", "TensorKit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "Exercises", dependencies: ["TensorKit", "GradCheck"], path: "Exercises"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import TensorKit
 
 /// `grader batch`: the instructor's run over a whole class of untrusted submissions.
 struct Batch: ParsableCommand {
@@ -66,7 +67,7 @@ struct Batch: ParsableCommand {
         let summary = ClassSummary(reports: result.reports, exerciseIDs: setup.manifest.exercises.map(\.id))
         print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
         let rate = Double(result.graded) / Swift.max(result.seconds, 0.001) * 60
-        print("Graded \(result.graded) submission(s) in \(String(format: "%.1f", result.seconds)) s (\(Int(rate.rounded())) per minute, \(jobs) job(s))" +
+        print("Graded \(result.graded) submission(s) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(jobs) job(s))" +
               (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".") +
               " Reports are in \(out); grades in \(out)/grades.csv.")
     }

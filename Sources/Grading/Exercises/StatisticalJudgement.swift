@@ -33,7 +33,7 @@ struct RandomOpVerdict {
 
     /// A sentence for a failed statistical check, with the statistic, the interval and the significance.
     static func describe(_ check: StatisticalCheck, what: String) -> String {
-        "The \(what) is \(Comparison.format(check.statistic)), outside the interval [\(Comparison.format(check.lowerBound)), \(Comparison.format(check.upperBound))] that a correct implementation falls in with probability 1 − \(Comparison.format(check.alpha)) (expected about \(Comparison.format(check.expected)))."
+        "The \(what) is \(DisplayFormat.value(check.statistic)), outside the interval [\(DisplayFormat.value(check.lowerBound)), \(DisplayFormat.value(check.upperBound))] that a correct implementation falls in with probability 1 − \(DisplayFormat.value(check.alpha)) (expected about \(DisplayFormat.value(check.expected)))."
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 import WorkerKit
 #if canImport(Glibc)
 import Glibc
@@ -164,7 +165,7 @@ public final class SubmissionGrader: Sendable {
         case let .crashed(message): return make(.crashed, message)
         case let .protocolError(message): return make(.crashed, message)
         case let .timedOut(limit):
-            return make(.timedOut, "The code did not return within the test's time limit of \(formatSeconds(limit)) seconds (an infinite loop, a sleep, or far too much work for this input)."
+            return make(.timedOut, "The code did not return within the test's time limit of \(DisplayFormat.seconds(limit)) seconds (an infinite loop, a sleep, or far too much work for this input)."
                 + (run.note.map { " " + $0 } ?? ""))
         }
     }
@@ -182,7 +183,7 @@ public final class SubmissionGrader: Sendable {
             message = "Not implemented yet: the code still calls notImplemented()."
         } else if score > 0 {
             status = .partial
-            message = "\(count(.passed)) of \(tests.count) tests passed; \(formatPoints(score)) of \(formatPoints(maxScore)) points."
+            message = "\(count(.passed)) of \(tests.count) tests passed; \(DisplayFormat.points(score)) of \(DisplayFormat.points(maxScore)) points."
         } else if count(.timedOut) > 0 {
             status = .timedOut
             message = "\(count(.timedOut)) of \(tests.count) tests ran past their time limit and none earned points."
@@ -198,13 +199,4 @@ public final class SubmissionGrader: Sendable {
         }
         return ExerciseReport(id: id, maxScore: maxScore, status: status, message: message, tests: tests)
     }
-}
-
-func formatSeconds(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
-}
-
-func formatPoints(_ value: Double) -> String {
-    let rounded = (value * 100).rounded() / 100
-    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
 }
