@@ -13,9 +13,12 @@ import Darwin
 /// - `value`: a number a program returned or a constant the manifest set, exactly: the shortest text that reads back
 ///   as the same Double (`0.30000000000000004`, `1e-10`), so "expected 0.3, got 0.30000000000000004" shows the real
 ///   difference; whole numbers without `.0` (`20`, `-3`).
-/// - `significant`: a measured or derived quantity to a stated number of significant digits: errors and
-///   check statistics in reports with 3 (`2.35e-05`, `0.0123`); gradient-check values (a finite-difference estimate
-///   and the analytic value beside it) and a printed tensor's entries with 6.
+/// - `significant`: a measured or derived quantity to a stated number of significant digits: the size of an
+///   error and a report's compact check line with 3 (`2.35e-05`, `0.0123`); gradient-check values (a
+///   finite-difference estimate and the analytic value beside it) and a printed tensor's entries with 6; what the
+///   grader derives for a sentence (1/(1 − p) = `1.052631579`, 2/fanIn, a statistic beside its interval bounds)
+///   with 10, enough to tell a value from a nearby bound without showing floating-point noise
+///   (`0.050000000000000044`).
 /// - Not-a-number and the infinities are `nan`, `inf` and `-inf` in both, the spelling the reports' JSON uses.
 /// - `shape`: a shape or a multi-index, `[2, 3]`.
 public enum DisplayFormat {

@@ -149,14 +149,14 @@ public struct DropoutGrader: ExerciseGrader {
         let dropped = mask.scalars.map { $0 == 0 }
         let bad = zip(kept, dropped).enumerated().first { !$0.element.0 && !$0.element.1 }
         verdict.require("mask values", bad == nil,
-                        "Every mask value must be 0 (dropped) or 1/(1 − p) = \(DisplayFormat.value(scale)) (kept); at flat index \(bad?.offset ?? 0) the mask holds \(DisplayFormat.value(bad.map { mask.scalars[$0.offset] } ?? 0)).")
+                        "Every mask value must be 0 (dropped) or 1/(1 − p) = \(DisplayFormat.significant(scale, digits: 10)) (kept); at flat index \(bad?.offset ?? 0) the mask holds \(DisplayFormat.value(bad.map { mask.scalars[$0.offset] } ?? 0)).")
         let product = Comparison.compare(output, expected: x * mask, name: "output (it should equal input · mask)", tolerance: tolerance)
         verdict.require("output = input · mask", product.passed, product.message)
         let keptCount = kept.filter { $0 }.count
         let nonzeroCount = output.scalars.filter { $0 != 0 }.count
         let each = alpha / 4
         verdict.add(Statistics.binomialCheck(successes: nonzeroCount, trials: n, probability: 1 - p, alpha: each, name: "units kept")) {
-            "Of \(n) units \(Int($0.statistic)) were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(n), 1 − p = \(DisplayFormat.value(1 - p))) at significance \(DisplayFormat.value($0.alpha)) (expected about \(Int($0.expected)))."
+            "Of \(n) units \(Int($0.statistic)) were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(n), 1 − p = \(DisplayFormat.significant(1 - p, digits: 10))) at significance \(DisplayFormat.value($0.alpha)) (expected about \(Int($0.expected)))."
         }
         let nonzero = output.scalars.map { $0 != 0 }
         if keptCount > 50 && n - keptCount > 50 {

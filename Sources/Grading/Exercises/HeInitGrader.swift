@@ -40,7 +40,7 @@ public struct HeInitGrader: ExerciseGrader {
         let alpha = spec.alpha ?? 1e-7
         let (fanIn, fanOut) = Reference.fans(shape: shape)
         let variance = 2 / Double(fanIn)
-        let summary = "heNormal(shape: \(Tensor.describe(shape: shape))): fanIn = \(fanIn), fanOut = \(fanOut), so each of the \(shape.reduce(1, *)) weights should be drawn from N(0, 2/\(fanIn)) (variance \(DisplayFormat.value(variance)))."
+        let summary = "heNormal(shape: \(Tensor.describe(shape: shape))): fanIn = \(fanIn), fanOut = \(fanOut), so each of the \(shape.reduce(1, *)) weights should be drawn from N(0, 2/\(fanIn)) (variance \(DisplayFormat.significant(variance, digits: 10)))."
         return TestCase(spec: spec, summary: summary, calls: calls) { replies in
             Self.judge(replies: replies, shape: shape, variance: variance, alpha: alpha)
         }
@@ -86,7 +86,7 @@ public struct HeInitGrader: ExerciseGrader {
         }
         let misconception = HeInitMisconceptions.diagnose(sample: sample, shape: shape, normalityFailed: !normality.passed)
             ?? (verdict.total > 0 && again != nil && again != weights ? ignoresGenerator : nil)
-        return verdict.judgement(passMessage: "The \(sample.count) weights look like independent draws from N(0, \(DisplayFormat.value(variance))): mean, variance, distribution shape and independence all passed at a combined significance of \(DisplayFormat.value(alpha)), and the same seed reproduces them.",
+        return verdict.judgement(passMessage: "The \(sample.count) weights look like independent draws from N(0, \(DisplayFormat.significant(variance, digits: 10))): mean, variance, distribution shape and independence all passed at a combined significance of \(DisplayFormat.value(alpha)), and the same seed reproduces them.",
                                  misconception: misconception)
     }
 
