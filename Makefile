@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps build demo test bench check install clean
+.PHONY: all deps build demo test test-fast bench check install clean
 
 all: build
 
@@ -34,9 +34,16 @@ demo: build
 	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT)
 	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json and results.json; gradebook: $(DEMO_OUT)/grades.csv"
 
+# Every test target, the slow end-to-end GradingIntegrationTests included.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+
+# The unit test targets only: no submission is compiled, no sandbox or grader binary is run.
+FAST_TEST_TARGETS := TensorKitTests|ReferenceTests|GradCheckTests|SolutionsTests|GradingTests
+test-fast: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-swift-testing --filter '^($(FAST_TEST_TARGETS))\.'
 
 # A student's loop: grade the working copy's Exercises/.
 check: build

@@ -1,4 +1,4 @@
-// swift-tools-version:5.9
+// swift-tools-version:6.0
 import PackageDescription
 
 // The dependency graph is the architecture:
@@ -9,6 +9,9 @@ import PackageDescription
 // GradCheck and WorkerKit, so a broken exercise can never stop the grader from running.
 let package = Package(
     name: "TrainingGrader",
+    // Swift 6 language mode (the tools version's default) for every target. macOS 15 for Synchronization's Mutex,
+    // which guards the state batch jobs share; Linux needs no minimum.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "grader", targets: ["grader"]),
         .library(name: "TensorKit", targets: ["TensorKit"]),
@@ -33,9 +36,12 @@ let package = Package(
         // What only the instructor has: the exercises' test generators, the reference they call, the misconception
         // variants, and the authoring tools.
         .target(name: "Grading", dependencies: ["GradingCore", "TensorKit", "Reference", "WorkerKit"]),
+        // grader lists every module it imports: Reference (bench), GradCheck (gradcheck) and TensorKit (the
+        // number and shape formatter) as well as Grading and GradingCore.
         .executableTarget(
             name: "grader",
-            dependencies: ["Grading", "GradingCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Grading", "GradingCore", "Reference", "GradCheck", "TensorKit",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "Exercises", dependencies: ["TensorKit", "GradCheck"], path: "Exercises"),
         .target(name: "Solutions", dependencies: ["TensorKit", "GradCheck"], path: "Solutions"),
@@ -44,6 +50,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GradCheckTests", dependencies: ["GradCheck", "TensorKit"]),
         .testTarget(name: "SolutionsTests", dependencies: ["Solutions", "Reference", "TensorKit"]),
+        // Fast unit tests of the grading library: judges, reports, schema, statistics. No compiler, no sandbox.
         .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingCore", "Reference", "TensorKit", "WorkerKit"]),
+        // Slow end-to-end tests: they compile submissions, run them in the sandbox and run the grader binary
+        // (built beside the test bundle by `swift build --build-tests`).
+        .testTarget(name: "GradingIntegrationTests", dependencies: ["Grading", "GradingCore", "TensorKit", "WorkerKit"]),
     ]
 )

@@ -1,3 +1,4 @@
+import TensorKit
 /// One element's analytic derivative next to its centered-difference estimate.
 ///
 /// The verdict is PyTorch's: `|analytic − numerical| ≤ absoluteTolerance + relativeTolerance·|numerical|`.
@@ -49,9 +50,10 @@ public struct ElementComparison: Codable, Sendable, Equatable {
 
     /// "analytic 0.5, numerical 1.5 (absolute error 1, relative error 0.5; allowed 1e-05 + 0.001·|numerical| = 0.0015)"
     var valuesPhrase: String {
-        "analytic \(format(analytic)), numerical \(format(numerical)) (absolute error \(format(absoluteError)), "
-            + "relative error \(format(relativeError)); allowed \(format(absoluteTolerance)) + "
-            + "\(format(relativeTolerance))·|numerical| = \(format(allowedError)))"
+        "analytic \(DisplayFormat.significant(analytic, digits: 6)), numerical \(DisplayFormat.significant(numerical, digits: 6)) "
+            + "(absolute error \(DisplayFormat.significant(absoluteError)), "
+            + "relative error \(DisplayFormat.significant(relativeError)); allowed \(DisplayFormat.value(absoluteTolerance)) + "
+            + "\(DisplayFormat.value(relativeTolerance))·|numerical| = \(DisplayFormat.significant(allowedError)))"
     }
 }
 

@@ -1,3 +1,4 @@
+import TensorKit
 /// Something that stops a gradient check from comparing numbers, or that is wrong regardless of them. Each case
 /// reads as a complete sentence through `description`.
 public enum GradCheckProblem: Codable, Sendable, Equatable, CustomStringConvertible {
@@ -24,28 +25,28 @@ public enum GradCheckProblem: Codable, Sendable, Equatable, CustomStringConverti
         switch self {
         case let .nondeterministicForward(difference):
             return "The forward pass is not deterministic: two evaluations at the same point differ by up to "
-                + "\(format(difference)), so finite differences would measure that noise and no gradient was "
+                + "\(DisplayFormat.significant(difference)), so finite differences would measure that noise and no gradient was "
                 + "compared. Remove the randomness (or fix its seed) before gradient checking."
         case let .nondeterministicBackward(tensor, difference):
             return "Backward is not deterministic: two calls with the same upstream gradient gave gradients for "
-                + "\(tensor) that differ by up to \(format(difference)) (does backward accumulate into stored state?)."
+                + "\(tensor) that differ by up to \(DisplayFormat.significant(difference)) (does backward accumulate into stored state?)."
         case let .nonzeroGradientForZeroUpstream(tensor, largest):
             return "A zero upstream gradient gave a nonzero gradient for \(tensor) (largest magnitude "
-                + "\(format(largest))); backward must be linear in the upstream gradient."
+                + "\(DisplayFormat.significant(largest))); backward must be linear in the upstream gradient."
         case let .upstreamShape(expected, actual):
-            return "The upstream gradient has shape \(format(actual)) but the forward output has shape "
-                + "\(format(expected)); they must match."
+            return "The upstream gradient has shape \(DisplayFormat.shape(actual)) but the forward output has shape "
+                + "\(DisplayFormat.shape(expected)); they must match."
         case let .outputShapeChanged(tensor, expected, actual):
-            return "The forward output changed shape from \(format(expected)) to \(format(actual)) when \(tensor) "
+            return "The forward output changed shape from \(DisplayFormat.shape(expected)) to \(DisplayFormat.shape(actual)) when \(tensor) "
                 + "was perturbed; the output shape must not depend on the values."
         case let .gradientShape(tensor, expected, actual):
-            return "Backward returned a gradient of shape \(format(actual)) for \(tensor), which has shape "
-                + "\(format(expected)); a gradient has the shape of what it differentiates with respect to."
+            return "Backward returned a gradient of shape \(DisplayFormat.shape(actual)) for \(tensor), which has shape "
+                + "\(DisplayFormat.shape(expected)); a gradient has the shape of what it differentiates with respect to."
         case let .parameterGradientCount(expected, actual):
-            return "Backward returned \(count(actual, "parameter gradient")) but the layer has "
-                + "\(count(expected, "parameter")); return one gradient per parameter, in the same order."
+            return "Backward returned \(DisplayFormat.count(actual, "parameter gradient")) but the layer has "
+                + "\(DisplayFormat.count(expected, "parameter")); return one gradient per parameter, in the same order."
         case let .nonFiniteOutput(n):
-            return "The forward output contains \(count(n, "NaN or infinite value")) at the checked point, so "
+            return "The forward output contains \(DisplayFormat.count(n, "NaN or infinite value")) at the checked point, so "
                 + "no derivative can be estimated there."
         }
     }

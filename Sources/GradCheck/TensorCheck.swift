@@ -1,3 +1,4 @@
+import TensorKit
 /// The directional comparison `.fast` mode makes: `⟨∂L/∂x, u⟩` against `vᵀ(f(x + εu) − f(x − εu)) / 2ε`.
 ///
 /// The allowance is the sum of the per-element allowances the direction touches,
@@ -80,26 +81,26 @@ public struct TensorCheck: Codable, Sendable, Equatable {
         message = composeMessage()
     }
 
-    var label: String { "\(name) (shape \(format(shape)))" }
+    var label: String { "\(name) (shape \(DisplayFormat.shape(shape)))" }
 
     private func composeMessage() -> String {
         if let problem { return "\(name) was not checked. \(problem)" }
         var sentences: [String] = []
         if failedCount > 0, let worst {
-            sentences.append("\(label) disagrees at index \(format(worst.index)): \(worst.valuesPhrase).")
-            sentences.append("\(failedCount) of \(count(checkedCount, "checked element")) "
+            sentences.append("\(label) disagrees at index \(DisplayFormat.shape(worst.index)): \(worst.valuesPhrase).")
+            sentences.append("\(failedCount) of \(DisplayFormat.count(checkedCount, "checked element")) "
                 + (failedCount == 1 ? "is" : "are") + " outside the tolerance.")
         } else if case .fast = mode, !fellBackToFull, let direction = worstDirection {
-            sentences.append("\(label) agrees along \(count(directionsChecked, "random direction")): the largest "
-                + "directional error is \(format(direction.absoluteError)) "
-                + "(allowed \(format(direction.allowedError))).")
+            sentences.append("\(label) agrees along \(DisplayFormat.count(directionsChecked, "random direction")): the largest "
+                + "directional error is \(DisplayFormat.significant(direction.absoluteError)) "
+                + "(allowed \(DisplayFormat.significant(direction.allowedError))).")
         } else if let worst {
             let total = shape.reduce(1, *)
             let checked = checkedCount + skippedCount < total
-                ? "\(checkedCount) of \(count(total, "element"))" : count(checkedCount, "element")
+                ? "\(checkedCount) of \(DisplayFormat.count(total, "element"))" : DisplayFormat.count(checkedCount, "element")
             sentences.append("\(label) agrees: \(checked) checked, largest absolute error "
-                + "\(format(worst.absoluteError)) at index \(format(worst.index)), largest relative error "
-                + "\(format(worst.relativeError)).")
+                + "\(DisplayFormat.significant(worst.absoluteError)) at index \(DisplayFormat.shape(worst.index)), "
+                + "largest relative error \(DisplayFormat.significant(worst.relativeError)).")
         } else if skippedCount == 0 {
             sentences.append("\(label) has no elements to check.")
         } else {
@@ -107,14 +108,14 @@ public struct TensorCheck: Codable, Sendable, Equatable {
         }
         if fellBackToFull, let direction = worstDirection {
             sentences.append("The fast check disagreed along random direction \(direction.direction) (analytic "
-                + "\(format(direction.analytic)), numerical \(format(direction.numerical)), allowed error "
-                + "\(format(direction.allowedError))), so every element was checked"
+                + "\(DisplayFormat.significant(direction.analytic, digits: 6)), numerical \(DisplayFormat.significant(direction.numerical, digits: 6)), allowed error "
+                + "\(DisplayFormat.significant(direction.allowedError))), so every element was checked"
                 + (failedCount == 0 ? " and all agreed." : "."))
         }
         if skippedCount > 0 {
-            let shown = skippedIndices.map(format).joined(separator: ", ")
+            let shown = skippedIndices.map(DisplayFormat.shape).joined(separator: ", ")
             let more = skippedCount > skippedIndices.count ? ", ..." : ""
-            sentences.append("\(count(skippedCount, "element")) of \(name) "
+            sentences.append("\(DisplayFormat.count(skippedCount, "element")) of \(name) "
                 + (skippedCount == 1 ? "sits" : "sit") + " at a kink (the left and right one-sided differences "
                 + "disagree) and " + (skippedCount == 1 ? "was" : "were") + " skipped, not failed: \(shown)\(more); "
                 + "\(subgradientCount) of them had an analytic value between the one-sided slopes.")

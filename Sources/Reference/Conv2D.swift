@@ -224,8 +224,10 @@ func forEachWorker(_ workers: Int, images: Int, _ body: (Int, Range<Int>) -> Voi
     }
 }
 
-/// A unit of work handed to a POSIX thread.
-private final class WorkerJob: @unchecked Sendable {
+/// A unit of work handed to a POSIX thread. Not `Sendable`, and it need not be: it crosses to the thread as an
+/// opaque pointer, each job writes only its own range of images, and every thread is joined before the closure's
+/// captures go out of scope.
+private final class WorkerJob {
     let run: () -> Void
     init(_ run: @escaping () -> Void) { self.run = run }
 }

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+// `stdout` and `stderr` are C globals that Glibc does not annotate for concurrency; libc locks each FILE itself,
+// and only this one thread of the worker process touches them, so their use here is safe.
+@preconcurrency import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif

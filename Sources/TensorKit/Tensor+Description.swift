@@ -6,7 +6,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     public static let edgeItems = 3
 
     public var description: String {
-        if shape.isEmpty { return Tensor.format(scalars.first ?? .nan) }
+        if shape.isEmpty { return DisplayFormat.significant(scalars.first ?? .nan, digits: 6) }
         guard scalars.count == shape.reduce(1, *) else {
             return "Tensor(shape: \(Tensor.describe(shape: shape)), \(scalars.count) scalars — inconsistent)"
         }
@@ -30,7 +30,7 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         for (position, i) in indices.enumerated() {
             if position == gap { parts.append("…") }
             if axis == shape.count - 1 {
-                parts.append(Tensor.format(scalars[offset + i]))
+                parts.append(DisplayFormat.significant(scalars[offset + i], digits: 6))
             } else {
                 parts.append(render(axis: axis + 1, offset: offset + i * stride, abbreviate: abbreviate, indent: indent + 1))
             }
@@ -40,17 +40,4 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         return "[" + parts.joined(separator: separator) + "]"
     }
 
-    /// Up to 6 significant digits (like `%g`), without a trailing ".0".
-    static func format(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value == 0 { return "0" }
-        let magnitude = floor(log10(Swift.abs(value)))
-        let factor = pow(10, 5 - magnitude)
-        var rounded = (value * factor).rounded() / factor
-        if !rounded.isFinite { rounded = value }
-        var text = rounded.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return text
-    }
 }

@@ -119,5 +119,5 @@ public struct Tensor: Equatable, Hashable, Sendable {
 
 extension Tensor {
     /// Formats a shape the way messages print it: `[2, 3, 4]`.
-    public static func describe(shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+    public static func describe(shape: [Int]) -> String { DisplayFormat.shape(shape) }
 }

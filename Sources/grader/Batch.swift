@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Grading
 import GradingCore
+import TensorKit
 
 /// `grader batch`: the instructor's run over a whole class of untrusted submissions.
 struct Batch: ParsableCommand {
@@ -44,13 +45,9 @@ struct Batch: ParsableCommand {
         }
         if let notice = setup.sandboxNotice { Terminal.error(notice) }
         Terminal.error(setup.memoryLimitNotice)
-        let runner = BatchRunner(grader: try setup.makeGrader(),
-                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
-                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly,
-                                                assignment: plan.assignment))
         let started = Date()
         let onTerminal = Terminal.stderrIsTerminal
-        runner.progress = { done, total, name in
+        let progress: @Sendable (Int, Int, String) -> Void = { done, total, name in
             let elapsed = Date().timeIntervalSince(started)
             let rate = Double(done) / Swift.max(elapsed, 0.001) * 60
             let left = rate > 0 ? Double(total - done) / rate * 60 : 0
@@ -64,15 +61,23 @@ struct Batch: ParsableCommand {
                 Terminal.error("graded \(done) of \(total): \(name) (\(Int(rate.rounded())) per minute)")
             }
         }
+        let runner = BatchRunner(grader: try setup.makeGrader(),
+                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
+                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly,
+                                                assignment: plan.assignment),
+                                 progress: progress)
         let result: BatchRunner.Result
         do { result = try runner.run() } catch {
             Terminal.error("grader batch could not run: \(error)")
             throw ExitCode(2)
         }
+        if result.manifestChanged {
+            Terminal.error("The manifest changed since the reports in \(out) were written, so every submission was graded again.")
+        }
         let summary = ClassSummary(reports: result.reports, exerciseIDs: plan.exercises.map(\.id))
         print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
         let rate = Double(result.graded) / Swift.max(result.seconds, 0.001) * 60
-        print("Graded \(result.graded) submission(s) in \(String(format: "%.1f", result.seconds)) s (\(Int(rate.rounded())) per minute, \(jobs) job(s))" +
+        print("Graded \(result.graded) submission(s) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(jobs) job(s))" +
               (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".") +
               " Reports are in \(out); grades in \(out)/grades.csv.")
     }

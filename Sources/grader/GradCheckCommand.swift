@@ -3,6 +3,7 @@ import Foundation
 import GradCheck
 import Grading
 import GradingCore
+import TensorKit
 
 /// `grader gradcheck TYPE`: gradient-checks a student's own Layer from the working copy's Exercises/.
 struct GradCheckCommand: ParsableCommand {
@@ -98,7 +99,7 @@ struct GradcheckRenderer {
     func paint(_ text: String, _ code: String) -> String { useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
     func render(_ outcome: LayerGradcheck.Outcome, request: LayerGradcheck.Request) -> String {
-        let shape = "[" + request.inputShape.map(String.init).joined(separator: ", ") + "]"
+        let shape = DisplayFormat.shape(request.inputShape)
         switch outcome {
         case let .couldNotRun(reason, diagnostics):
             var lines = [paint("✗ \(request.typeName) could not be checked.", "31;1"), "  " + reason]
@@ -111,12 +112,13 @@ struct GradcheckRenderer {
                 : paint("✗ \(request.typeName): gradients disagree or could not be compared (input \(shape), seed \(request.options.seed)).", "31;1"))
             for check in report.checks {
                 let mark = check.passed ? paint("✓", "32") : paint("✗", "31")
-                var line = "  \(mark) \(check.name) \(Tensor_describe(check.shape)): \(check.checkedCount) checked"
+                var line = "  \(mark) \(check.name) \(DisplayFormat.shape(check.shape)): \(check.checkedCount) checked"
                 if check.skippedCount > 0 { line += ", \(check.skippedCount) skipped next to a kink" }
                 if check.failedCount > 0 { line += ", \(check.failedCount) wrong" }
                 if let worst = check.worst {
-                    line += String(format: "; worst at %@: analytic %.6g, numerical %.6g (absolute error %.3g, relative error %.3g)",
-                                   Tensor_describe(worst.index), worst.analytic, worst.numerical, worst.absoluteError, worst.relativeError)
+                    line += "; worst at \(DisplayFormat.shape(worst.index)): analytic \(DisplayFormat.significant(worst.analytic, digits: 6)), "
+                        + "numerical \(DisplayFormat.significant(worst.numerical, digits: 6)) (absolute error "
+                        + "\(DisplayFormat.significant(worst.absoluteError)), relative error \(DisplayFormat.significant(worst.relativeError)))"
                 }
                 lines.append(line)
             }
@@ -125,6 +127,4 @@ struct GradcheckRenderer {
             return lines.joined(separator: "\n")
         }
     }
-
-    func Tensor_describe(_ values: [Int]) -> String { "[" + values.map(String.init).joined(separator: ", ") + "]" }
 }

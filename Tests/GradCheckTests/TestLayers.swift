@@ -143,7 +143,7 @@ struct RowMax: Layer {
 }
 
 /// Adds a little noise from a shared counter on every forward call, like dropout left on.
-final class Counter: @unchecked Sendable { var calls = 0 }
+final class Counter { var calls = 0 }
 struct NoisyForward: Layer {
     var parameters: [Tensor] = []
     let counter = Counter()
@@ -192,7 +192,7 @@ struct DecayInBackward: Layer {
 }
 
 /// A class layer whose backward accumulates into a stored gradient, PyTorch `.grad` style.
-final class AccumulatingScale: Layer, @unchecked Sendable {
+final class AccumulatingScale: Layer {
     var parameters: [Tensor] = [Tensor([0.5, -1, 2])]
     private var input = Tensor(zeros: [0])
     private var accumulated = Tensor(zeros: [3])

@@ -19,7 +19,7 @@ final class WrongLayerTests: XCTestCase {
         XCTAssertEqual(report.checks[0].failedCount, 6)
         XCTAssertTrue(report.message.contains(
             "input (shape [2, 3]) disagrees at index [1, 1]: analytic -1.5, numerical -3 (absolute error 1.5, "
-            + "relative error 0.333333; allowed 1e-05 + 0.001·|numerical| = 0.00301)."), report.message)
+            + "relative error 0.333; allowed 1e-05 + 0.001·|numerical| = 0.00301)."), report.message)
         XCTAssertTrue(report.message.contains("6 of 6 checked elements are outside the tolerance."), report.message)
     }
 
@@ -37,7 +37,7 @@ final class WrongLayerTests: XCTestCase {
         XCTAssertEqual(worst.numerical, 3, accuracy: 1e-6)
         XCTAssertTrue(report.message.contains(
             "parameters[1] (shape [3]) disagrees at index [1]: analytic 1.5, numerical 3 (absolute error 1.5, "
-            + "relative error 0.333333; allowed 1e-05 + 0.001·|numerical| = 0.00301)."), report.message)
+            + "relative error 0.333; allowed 1e-05 + 0.001·|numerical| = 0.00301)."), report.message)
         // Failing tensors come before the ones that agreed.
         let failing = try XCTUnwrap(report.message.range(of: "parameters[1] (shape [3]) disagrees"))
         let agreeing = try XCTUnwrap(report.message.range(of: "input (shape [2, 3]) agrees"))

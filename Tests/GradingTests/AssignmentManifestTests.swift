@@ -33,7 +33,7 @@ final class AssignmentManifestTests: XCTestCase {
         return nil
     }
 
-    static let allFive: [[String: Any]] = ["softmax", "he-init", "dropout", "adam", "conv2d"].map { ["id": $0] }
+    static var allFive: [[String: Any]] { ["softmax", "he-init", "dropout", "adam", "conv2d"].map { ["id": $0] } }
 
     // MARK: The shipped manifest
 

@@ -71,7 +71,7 @@ struct DeterministicJudge: Sendable {
         failures += extra.filter { !$0.passed }.map(\.message)
         if failures.isEmpty {
             let names = groupOrder + extra.map(\.name)
-            return .pass("All \(total) checks passed (\(names.joined(separator: ", "))) within \(Comparison.describe(tolerance)).",
+            return .pass("All \(total) checks passed (\(names.joined(separator: ", "))) within \(ScoreFormatting.rule(tolerance)).",
                          tolerance: tolerance)
         }
         let message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")

@@ -54,7 +54,7 @@ public enum Comparison {
             if excess > worstExcess || worstIndex < 0 { worstExcess = excess; worstIndex = i }
         }
         if mismatched == 0 {
-            return ComparisonResult(passed: true, message: "All \(expected.count) elements of the \(name) match the reference within \(describe(tolerance)).", worst: nil)
+            return ComparisonResult(passed: true, message: "All \(expected.count) elements of the \(name) match the reference within \(ScoreFormatting.rule(tolerance)).", worst: nil)
         }
         let index = firstBad >= 0 ? firstBad : worstIndex
         let e = expected.scalars[index], g = got.scalars[index]
@@ -68,12 +68,12 @@ public enum Comparison {
             var parts: [String] = []
             if nanCount > 0 { parts.append("\(nanCount) NaN value\(nanCount == 1 ? "" : "s")") }
             if infiniteCount > 0 { parts.append("\(infiniteCount) infinite value\(infiniteCount == 1 ? "" : "s")") }
-            message = "The \(name) tensor contains \(parts.joined(separator: " and ")) where the reference is finite; the first is at index \(describe(multiIndex)), where \(format(e)) was expected but \(format(g)) came back."
+            message = "The \(name) tensor contains \(parts.joined(separator: " and ")) where the reference is finite; the first is at index \(DisplayFormat.shape(multiIndex)), where \(DisplayFormat.value(e)) was expected but \(DisplayFormat.value(g)) came back."
             if mismatched > nanCount + infiniteCount {
                 message += " In all, \(mismatched) of \(expected.count) elements are outside the tolerance."
             }
         } else {
-            message = "In the \(name), \(mismatched) of \(expected.count) elements differ from the reference; the worst is at index \(describe(multiIndex)): expected \(format(e)), got \(format(g)), absolute error \(format(absoluteError)), relative error \(format(relativeError)) (allowed: \(describe(tolerance)))."
+            message = "In the \(name), \(mismatched) of \(expected.count) elements differ from the reference; the worst is at index \(DisplayFormat.shape(multiIndex)): expected \(DisplayFormat.value(e)), got \(DisplayFormat.value(g)), absolute error \(DisplayFormat.significant(absoluteError)), relative error \(DisplayFormat.significant(relativeError)) (allowed: \(ScoreFormatting.rule(tolerance)))."
         }
         if expected.shape.isEmpty {
             message = scalarMessage(got: g, expected: e, name: name, tolerance: tolerance)
@@ -83,10 +83,10 @@ public enum Comparison {
 
     public static func scalarMessage(got: Double, expected: Double, name: String, tolerance: Tolerance) -> String {
         if !got.isFinite, expected.isFinite {
-            return "The \(name) is \(format(got)) but should be the finite value \(format(expected))."
+            return "The \(name) is \(DisplayFormat.value(got)) but should be the finite value \(DisplayFormat.value(expected))."
         }
         let error = Swift.abs(got - expected)
-        return "The \(name) is \(format(got)) but should be \(format(expected)) (absolute error \(format(error)), relative error \(format(expected == 0 ? .infinity : error / Swift.abs(expected))); allowed: \(describe(tolerance)))."
+        return "The \(name) is \(DisplayFormat.value(got)) but should be \(DisplayFormat.value(expected)) (absolute error \(DisplayFormat.significant(error)), relative error \(DisplayFormat.significant(expected == 0 ? .infinity : error / Swift.abs(expected))); allowed: \(ScoreFormatting.rule(tolerance)))."
     }
 
     /// Compares two scalars (a loss) as one-element tensors.
@@ -105,16 +105,4 @@ public enum Comparison {
         return true
     }
 
-    public static func describe(_ tolerance: Tolerance) -> String {
-        "|error| ≤ \(format(tolerance.atol)) + \(format(tolerance.rtol))·|expected|"
-    }
-
-    public static func describe(_ index: [Int]) -> String { "[" + index.map(String.init).joined(separator: ", ") + "]" }
-
-    /// Numbers for students: up to 10 significant digits, so two values that differ in the 9th digit look different.
-    public static func format(_ x: Double) -> String {
-        if x.isNaN { return "NaN" }
-        if x.isInfinite { return x > 0 ? "+infinity" : "-infinity" }
-        return String(format: "%.10g", x)
-    }
 }

@@ -34,7 +34,7 @@ public struct RandomOpVerdict {
 
     /// A sentence for a failed statistical check, with the statistic, the interval and the significance.
     public static func describe(_ check: StatisticalCheck, what: String) -> String {
-        "The \(what) is \(Comparison.format(check.statistic)), outside the interval [\(Comparison.format(check.lowerBound)), \(Comparison.format(check.upperBound))] that a correct implementation falls in with probability 1 − \(Comparison.format(check.alpha)) (expected about \(Comparison.format(check.expected)))."
+        "The \(what) is \(DisplayFormat.significant(check.statistic, digits: 10)), outside the interval [\(DisplayFormat.significant(check.lowerBound, digits: 10)), \(DisplayFormat.significant(check.upperBound, digits: 10))] that a correct implementation falls in with probability 1 − \(DisplayFormat.value(check.alpha)) (expected about \(DisplayFormat.value(check.expected)))."
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 
 /// One assignment of the course: a named selection of the manifest's exercises. An exercise's tests and tolerances
 /// are defined once, in the manifest's `exercises`; an assignment says which exercises (and, optionally, which of
@@ -124,9 +125,9 @@ public enum AssignmentError: Error, CustomStringConvertible, Equatable {
         case let .noTests(assignment, exercise):
             return "Assignment '\(assignment)' selects no tests of exercise '\(exercise)'; leave out \"tests\" to take all of them."
         case let .invalidPoints(assignment, exercise, test, points):
-            return "Assignment '\(assignment)' gives test '\(test)' of exercise '\(exercise)' \(ScoreFormatting.points(points)) points; points must be a finite number, 0 or more."
+            return "Assignment '\(assignment)' gives test '\(test)' of exercise '\(exercise)' \(DisplayFormat.points(points)) points; points must be a finite number, 0 or more."
         case let .invalidTimeLimit(assignment, exercise, test, seconds):
-            return "Assignment '\(assignment)' gives test '\(test)' of exercise '\(exercise)' a time limit of \(ScoreFormatting.value(seconds)) seconds; it must be more than 0."
+            return "Assignment '\(assignment)' gives test '\(test)' of exercise '\(exercise)' a time limit of \(DisplayFormat.value(seconds)) seconds; it must be more than 0."
         case let .noSuchAssignment(name, known):
             return "There is no assignment '\(name)'. The assignments are: \(known.joined(separator: ", "))."
         case let .noSuchExercise(id, known):

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,8 +9,10 @@ import Glibc
 ///
 /// Nothing is lost: each file is written atomically (temporary file, fsync, rename), and `report.json` is written
 /// last, so its presence marks a finished submission. A batch killed at any moment and started again with the same
-/// arguments skips the finished ones (same assignment, seed and test set) and grades the rest.
-public final class BatchRunner: @unchecked Sendable {
+/// arguments skips the finished ones (same assignment, seed, test set and manifest) and grades the rest.
+/// `OUT/.manifest-digest` records which manifest the reports in OUT were graded against; when the manifest has
+/// changed since, every submission is graded again.
+public final class BatchRunner: Sendable {
     public struct Options: Sendable {
         public var submissions: URL
         public var out: URL
@@ -33,6 +36,8 @@ public final class BatchRunner: @unchecked Sendable {
         public var graded: Int
         public var resumed: Int
         public var seconds: Double
+        /// Whether reports of an earlier run were set aside because the manifest changed since.
+        public var manifestChanged: Bool
     }
 
     public enum BatchError: Error, CustomStringConvertible {
@@ -48,12 +53,14 @@ public final class BatchRunner: @unchecked Sendable {
 
     let grader: SubmissionGrader
     let options: Options
-    /// Called with (done, total, name) after each submission, from any thread.
-    public var progress: (@Sendable (Int, Int, String) -> Void)?
+    /// Called with (done, total, name) after each submission, from the job's thread; calls never overlap and
+    /// `done` counts up by one from call to call.
+    let progress: (@Sendable (Int, Int, String) -> Void)?
 
-    public init(grader: SubmissionGrader, options: Options) {
+    public init(grader: SubmissionGrader, options: Options, progress: (@Sendable (Int, Int, String) -> Void)? = nil) {
         self.grader = grader
         self.options = options
+        self.progress = progress
     }
 
     /// The submissions in a folder: subfolders and `.zip` files, sorted by name, with output-safe unique names.
@@ -93,15 +100,15 @@ public final class BatchRunner: @unchecked Sendable {
         let submissions = try Self.listSubmissions(in: options.submissions, excluding: options.out)
         try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
         Self.removeInterruptedWrites(in: options.out)
+        let manifestChanged = try Self.forgetReports(gradedAgainstAnotherManifestThan: grader.manifest.digest,
+                                                     in: options.out, names: submissions.map(\.name))
         var reports = [SubmissionReport?](repeating: nil, count: submissions.count)
         var pending: [Int] = []
         for (index, submission) in submissions.enumerated() {
             if let done = finishedReport(name: submission.name, assignment: plan.assignment) { reports[index] = done } else { pending.append(index) }
         }
         let resumed = submissions.count - pending.count
-        let lock = NSLock()
-        var next = 0
-        var done = resumed
+        let queue = BatchQueue(pending: pending, reports: reports)
         let jobs = Swift.max(1, Swift.min(options.jobs, pending.count))
         let finished = DispatchGroup()
         for slot in 0..<jobs {
@@ -109,31 +116,22 @@ public final class BatchRunner: @unchecked Sendable {
             // One thread per job slot: each slot has its own sandbox uid, so slots never share a process count.
             Thread.detachNewThread { [self] in
                 defer { finished.leave() }
-                while true {
-                    lock.lock()
-                    guard next < pending.count else { lock.unlock(); return }
-                    let index = pending[next]
-                    next += 1
-                    lock.unlock()
+                while let index = queue.next() {
                     let submission = submissions[index]
                     let report = grader.grade(submission: submission.url, name: submission.name,
                                               options: gradeOptions,
                                               slot: slot)
                     write(report, name: submission.name)
-                    lock.lock()
-                    reports[index] = report
-                    done += 1
-                    let count = done
-                    lock.unlock()
-                    progress?(count, submissions.count, submission.name)
+                    queue.finish(index, with: report) { done in progress?(done, submissions.count, submission.name) }
                 }
             }
         }
         finished.wait()
-        let all = reports.compactMap { $0 }
+        let all = queue.reports.compactMap { $0 }
         let csv = GradesCSV.make(reports: all, exerciseIDs: plan.exercises.map(\.id))
         try ReportIO.writeAtomically(Data(csv.utf8), to: options.out.appendingPathComponent("grades.csv"))
-        return Result(reports: all, graded: pending.count, resumed: resumed, seconds: Date().timeIntervalSince(start))
+        return Result(reports: all, graded: pending.count, resumed: resumed, seconds: Date().timeIntervalSince(start),
+                      manifestChanged: manifestChanged)
     }
 
     /// A batch killed in the middle of an atomic write leaves its hidden temporary file (`.report.json.<uuid>.tmp`)
@@ -148,9 +146,31 @@ public final class BatchRunner: @unchecked Sendable {
         }
     }
 
+    /// The file in OUT naming the manifest its reports were graded against (`Manifest.digest`).
+    static let manifestDigestFile = ".manifest-digest"
+
+    /// Reports graded against another manifest (other tests, points or tolerances) must not be reused: unless OUT
+    /// records `digest`, removes the finished reports of `names` and then records `digest`. In that order, so a
+    /// batch killed in between still finds nothing stale. Returns whether any report was removed.
+    static func forgetReports(gradedAgainstAnotherManifestThan digest: String, in out: URL, names: [String]) throws -> Bool {
+        let record = out.appendingPathComponent(manifestDigestFile)
+        let recorded = (try? String(contentsOf: record, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard recorded != digest else { return false }
+        var removed = false
+        for name in names {
+            let report = out.appendingPathComponent(name).appendingPathComponent("report.json")
+            guard FileManager.default.fileExists(atPath: report.path) else { continue }
+            try FileManager.default.removeItem(at: report)
+            removed = true
+        }
+        try ReportIO.writeAtomically(Data((digest + "\n").utf8), to: record)
+        return removed
+    }
+
     private func folder(for name: String) -> URL { options.out.appendingPathComponent(name) }
 
-    /// A finished report from an earlier run with the same assignment, seed and test set, if there is one.
+    /// A finished report from an earlier run with the same assignment, seed and test set, if there is one (reports
+    /// of another manifest were removed before this is asked).
     private func finishedReport(name: String, assignment: String) -> SubmissionReport? {
         let url = folder(for: name).appendingPathComponent("report.json")
         guard let data = try? Data(contentsOf: url),
@@ -172,4 +192,41 @@ public final class BatchRunner: @unchecked Sendable {
             FileHandle.standardError.write(Data("Could not write the reports for \(name): \(error)\n".utf8))
         }
     }
+}
+
+/// What the job threads of one batch share: the submissions still to grade, the reports so far and how many are
+/// done. One mutex guards all of it, and progress is reported while holding it, so reports come out in order.
+final class BatchQueue: Sendable {
+    private struct State {
+        var pending: [Int]
+        var next = 0
+        var reports: [SubmissionReport?]
+        var done: Int
+    }
+    private let state: Mutex<State>
+
+    /// `reports` holds the finished reports of earlier runs (nil where a submission is pending).
+    init(pending: [Int], reports: [SubmissionReport?]) {
+        state = Mutex(State(pending: pending, reports: reports, done: reports.count - pending.count))
+    }
+
+    /// The next submission to grade (an index into the batch's list), or nil when every one has been handed out.
+    func next() -> Int? {
+        state.withLock { state in
+            guard state.next < state.pending.count else { return nil }
+            defer { state.next += 1 }
+            return state.pending[state.next]
+        }
+    }
+
+    /// Records a finished report and calls `announce` with the number of submissions now done.
+    func finish(_ index: Int, with report: SubmissionReport, announce: (Int) -> Void) {
+        state.withLock { state in
+            state.reports[index] = report
+            state.done += 1
+            announce(state.done)
+        }
+    }
+
+    var reports: [SubmissionReport?] { state.withLock { $0.reports } }
 }

@@ -24,13 +24,6 @@ public struct Intake: Sendable {
     /// Notices about the submission as a whole (helpers refused, zip entries refused).
     public var notices: [String] = []
 
-    public enum IntakeError: Error, CustomStringConvertible {
-        case unreadable(String)
-        public var description: String {
-            switch self { case let .unreadable(reason): return reason }
-        }
-    }
-
     /// Reads a submission folder. `exerciseFiles` maps exercise ids to file names.
     public static func read(folder: URL, exerciseFiles: [(id: String, file: String)], limits: Limits = Limits()) -> Intake {
         var intake = Intake()

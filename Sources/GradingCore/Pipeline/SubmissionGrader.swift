@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 import WorkerKit
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 ///
 /// This is the one pipeline: `grader check` is a batch of one over the working copy's `Exercises/`, so a student
 /// sees exactly the verdict the instructor's batch will give for the same files and seed.
-public final class SubmissionGrader: @unchecked Sendable {
+public final class SubmissionGrader: Sendable {
     public let environment: GraderEnvironment
     public let manifest: Manifest
     public let graders: [any GradableExercise]
@@ -202,7 +203,7 @@ public final class SubmissionGrader: @unchecked Sendable {
         case let .protocolError(message): return make(.crashed, message)
         case let .invalidReply(message): return make(.failed, message)
         case let .timedOut(limit):
-            return make(.timedOut, "The code did not return within the test's time limit of \(formatSeconds(limit)) seconds (an infinite loop, a sleep, or far too much work for this input)."
+            return make(.timedOut, "The code did not return within the test's time limit of \(DisplayFormat.seconds(limit)) seconds (an infinite loop, a sleep, or far too much work for this input)."
                 + (run.note.map { " " + $0 } ?? ""))
         }
     }
@@ -220,7 +221,7 @@ public final class SubmissionGrader: @unchecked Sendable {
             message = "Not implemented yet: the code still calls notImplemented()."
         } else if score > 0 {
             status = .partial
-            message = "\(count(.passed)) of \(tests.count) tests passed; \(formatPoints(score)) of \(formatPoints(maxScore)) points."
+            message = "\(count(.passed)) of \(tests.count) tests passed; \(DisplayFormat.points(score)) of \(DisplayFormat.points(maxScore)) points."
         } else if count(.timedOut) > 0 {
             status = .timedOut
             message = "\(count(.timedOut)) of \(tests.count) tests ran past their time limit and none earned points."
@@ -236,15 +237,6 @@ public final class SubmissionGrader: @unchecked Sendable {
         }
         return ExerciseReport(id: id, maxScore: maxScore, status: status, message: message, tests: tests)
     }
-}
-
-func formatSeconds(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
-}
-
-func formatPoints(_ value: Double) -> String {
-    let rounded = (value * 100).rounded() / 100
-    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
 }
 
 extension WorkerSession.TestRun {

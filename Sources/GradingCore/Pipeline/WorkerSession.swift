@@ -90,7 +90,7 @@ final class WorkerSession {
             }
             var run = execute(test, on: child)
             if case .timedOut = run.outcome {
-                if shortened { run.note = "Its limit was shortened to \(formatSeconds(Self.limitAfterTimeout)) seconds because an earlier test of this exercise had already timed out." }
+                if shortened { run.note = "Its limit was shortened to \(DisplayFormat.seconds(Self.limitAfterTimeout)) seconds because an earlier test of this exercise had already timed out." }
                 shortened = true
             }
             runs.append(run)

@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 
 /// What `grader batch` prints at the end: how the class did per exercise (mean and median points, how many
 /// submissions ended in each status), which misconceptions were most common, and the mean total.
@@ -67,15 +68,15 @@ public struct ClassSummary: Sendable {
     /// A plain-text table, then at most `misconceptionLimit` misconceptions.
     public func render(useColor: Bool, misconceptionLimit: Int = 10) -> String {
         func bold(_ text: String) -> String { useColor ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
-        var lines = [bold("Class summary: \(ScoreFormatting.count(submissionCount, "submission")), mean total "
-            + "\(ScoreFormatting.points(Self.rounded(meanTotal))) / \(ScoreFormatting.points(maxTotal)) points.")]
+        var lines = [bold("Class summary: \(DisplayFormat.count(submissionCount, "submission")), mean total "
+            + "\(DisplayFormat.points(Self.rounded(meanTotal))) / \(DisplayFormat.points(maxTotal)) points.")]
         lines.append("")
         let statusOrder = ExerciseStatus.allCases
         let header = ["exercise", "mean", "median", "max"] + statusOrder.map(\.rawValue)
         var table = [header]
         for line in exercises {
-            table.append([line.id, ScoreFormatting.points(Self.rounded(line.mean)),
-                          ScoreFormatting.points(Self.rounded(line.median)), ScoreFormatting.points(line.maxScore)]
+            table.append([line.id, DisplayFormat.points(Self.rounded(line.mean)),
+                          DisplayFormat.points(Self.rounded(line.median)), DisplayFormat.points(line.maxScore)]
                          + statusOrder.map { String(line.statusCounts[$0] ?? 0) })
         }
         // Drop status columns that are zero everywhere, so the table fits a terminal.

@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 
 /// The gradebook (`grades.csv`): one row per submission, sorted by name, with the points earned per exercise,
 /// `total` and `max_total`. Quoted per RFC 4180 (a field with a comma, quote or line break is wrapped in
@@ -11,10 +12,10 @@ public enum GradesCSV {
             var cells = [field(report.submission)]
             for id in exerciseIDs {
                 let points = report.exercises.first { $0.id == id }?.score ?? 0
-                cells.append(ScoreFormatting.points(points))
+                cells.append(DisplayFormat.points(points))
             }
-            cells.append(ScoreFormatting.points(report.score))
-            cells.append(ScoreFormatting.points(report.maxScore))
+            cells.append(DisplayFormat.points(report.score))
+            cells.append(DisplayFormat.points(report.maxScore))
             rows.append(cells.joined(separator: ","))
         }
         return rows.joined(separator: "\n") + "\n"

@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 
 /// A submission's grade in Gradescope's `results.json` format, written to /autograder/results/results.json.
 ///
@@ -85,13 +86,13 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
         for notice in report.notices { lines.append("**Note:** \(Markdown.escaped(notice))") }
         if !report.notices.isEmpty { lines.append("") }
         for exercise in report.exercises {
-            lines.append("- **\(exercise.id)**: \(ScoreFormatting.points(exercise.score)) / "
-                + "\(ScoreFormatting.points(exercise.maxScore)) points, \(ScoreFormatting.words(exercise.status)).")
+            lines.append("- **\(exercise.id)**: \(DisplayFormat.points(exercise.score)) / "
+                + "\(DisplayFormat.points(exercise.maxScore)) points, \(ScoreFormatting.words(exercise.status)).")
         }
         let passed = report.exercises.filter { $0.status == .passed }.count
         lines.append("")
         lines.append("\(passed) of \(report.exercises.count) exercises passed, "
-            + "\(ScoreFormatting.points(report.score)) / \(ScoreFormatting.points(report.maxScore)) points "
+            + "\(DisplayFormat.points(report.score)) / \(DisplayFormat.points(report.maxScore)) points "
             + "(seed \(report.seed)).")
         return lines.joined(separator: "\n")
     }
@@ -111,7 +112,7 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
     }
 
     static func hiddenOutput(_ test: TestReport, exercise: ExerciseReport) -> String {
-        var text = verdict(test) + "\(ScoreFormatting.points(test.score)) / \(ScoreFormatting.points(test.maxScore)) points. "
+        var text = verdict(test) + "\(DisplayFormat.points(test.score)) / \(DisplayFormat.points(test.maxScore)) points. "
             + "This is a hidden test; its input and expected values are not shown."
         if test.status == .skipped, !exercise.message.isEmpty || !exercise.diagnostics.isEmpty {
             text += "\n\n" + exerciseExplanation(exercise)
@@ -129,7 +130,7 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
     }
 
     static func visibleOutput(_ test: TestReport, exercise: ExerciseReport) -> String {
-        var parts = [verdict(test) + "\(ScoreFormatting.points(test.score)) / \(ScoreFormatting.points(test.maxScore)) points."]
+        var parts = [verdict(test) + "\(DisplayFormat.points(test.score)) / \(DisplayFormat.points(test.maxScore)) points."]
         if test.status == .skipped {
             parts.append(exerciseExplanation(exercise))
             return parts.filter { !$0.isEmpty }.joined(separator: "\n\n")

@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 
 /// A parsed JSON document, kept as plain values so a schema can be checked against it without going through any
 /// model type (a report that does not decode must still get a readable list of what is wrong with it).
@@ -30,7 +31,7 @@ indirect enum JSONValue: Equatable, Sendable {
         switch self {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
-        case .number(let value): return JSONValue.format(value)
+        case .number(let value): return DisplayFormat.value(value)
         case .string(let value):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "'\(shown)'"
@@ -39,10 +40,6 @@ indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    static func format(_ value: Double) -> String {
-        if value.isFinite, value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
 
     static func parse(_ data: Data) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: data)

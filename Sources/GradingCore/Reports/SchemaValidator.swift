@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 
 /// A JSON Schema (draft 2020-12) validator for the subset of keywords this project's schemas use.
 ///
@@ -104,24 +105,24 @@ public struct SchemaValidator: Sendable {
         switch value {
         case .number(let number):
             if case .number(let minimum)? = keywords["minimum"], number < minimum {
-                errors.append("\(path): \(value.brief) is less than the minimum \(JSONValue.format(minimum)).")
+                errors.append("\(path): \(value.brief) is less than the minimum \(DisplayFormat.value(minimum)).")
             }
             if case .number(let maximum)? = keywords["maximum"], number > maximum {
-                errors.append("\(path): \(value.brief) is greater than the maximum \(JSONValue.format(maximum)).")
+                errors.append("\(path): \(value.brief) is greater than the maximum \(DisplayFormat.value(maximum)).")
             }
         case .string(let text):
             if case .number(let minimum)? = keywords["minLength"], Double(text.count) < minimum {
-                errors.append("\(path): \(value.brief) is shorter than \(JSONValue.format(minimum)) character\(minimum == 1 ? "" : "s").")
+                errors.append("\(path): \(value.brief) is shorter than \(DisplayFormat.value(minimum)) character\(minimum == 1 ? "" : "s").")
             }
             if case .string(let pattern)? = keywords["pattern"], !Self.matches(text, pattern: pattern) {
                 errors.append("\(path): \(value.brief) does not match the pattern \(pattern).")
             }
         case .array(let items):
             if case .number(let minimum)? = keywords["minItems"], Double(items.count) < minimum {
-                errors.append("\(path): has \(items.count) item\(items.count == 1 ? "" : "s"), fewer than the minimum \(JSONValue.format(minimum)).")
+                errors.append("\(path): has \(items.count) item\(items.count == 1 ? "" : "s"), fewer than the minimum \(DisplayFormat.value(minimum)).")
             }
             if case .number(let maximum)? = keywords["maxItems"], Double(items.count) > maximum {
-                errors.append("\(path): has \(items.count) items, more than the maximum \(JSONValue.format(maximum)).")
+                errors.append("\(path): has \(items.count) items, more than the maximum \(DisplayFormat.value(maximum)).")
             }
             if let itemSchema = keywords["items"] {
                 for (offset, item) in items.enumerated() {

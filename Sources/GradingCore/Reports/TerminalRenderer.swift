@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 
 /// Renders a report for a student's terminal (`grader check`): one line per exercise, one per test, and for each
 /// failure everything needed to fix it without rerunning anything — the input, expected against got at the worst
@@ -52,8 +53,8 @@ public struct TerminalRenderer: Sendable {
         let passed = report.exercises.filter { $0.status == .passed }.count
         let total = report.exercises.count
         let noun = total == 1 ? "exercise" : "exercises"
-        let sentence = "\(passed) of \(total) \(noun) passed, \(ScoreFormatting.points(report.score)) / "
-            + "\(ScoreFormatting.points(report.maxScore)) points (seed \(report.seed))."
+        let sentence = "\(passed) of \(total) \(noun) passed, \(DisplayFormat.points(report.score)) / "
+            + "\(DisplayFormat.points(report.maxScore)) points (seed \(report.seed))."
         return paint(sentence, .bold)
     }
 
@@ -61,7 +62,7 @@ public struct TerminalRenderer: Sendable {
 
     private func renderExercise(_ exercise: ExerciseReport) -> [String] {
         let (glyph, word, color) = Self.verdict(exercise.status)
-        let points = "\(ScoreFormatting.points(exercise.score)) / \(ScoreFormatting.points(exercise.maxScore)) points"
+        let points = "\(DisplayFormat.points(exercise.score)) / \(DisplayFormat.points(exercise.maxScore)) points"
         var lines = [paint("\(glyph) \(word)", color, bold: true) + "  " + paint(exercise.id, .bold)
             + "  \(points)  (\(ScoreFormatting.words(exercise.status)))"]
         let showsMessage = exercise.status != .passed || verbose
@@ -75,7 +76,7 @@ public struct TerminalRenderer: Sendable {
                     + "\(diagnostic.severity): ", .red) + diagnostic.message)
             }
             if exercise.diagnostics.count > limit {
-                lines.append("    … and \(ScoreFormatting.count(exercise.diagnostics.count - limit, "more diagnostic")).")
+                lines.append("    … and \(DisplayFormat.count(exercise.diagnostics.count - limit, "more diagnostic")).")
             }
         }
         let runnable = exercise.tests.contains { $0.status != .skipped }
@@ -83,7 +84,7 @@ public struct TerminalRenderer: Sendable {
             lines += renderTest(test, exercise: exercise.id)
         }
         if !runnable && !exercise.tests.isEmpty && !verbose {
-            lines.append("    " + paint("\(ScoreFormatting.count(exercise.tests.count, "test")) not run.", .dim))
+            lines.append("    " + paint("\(DisplayFormat.count(exercise.tests.count, "test")) not run.", .dim))
         }
         return lines
     }
@@ -96,7 +97,7 @@ public struct TerminalRenderer: Sendable {
         let color: Color = passed ? .green : (test.status == .skipped ? .dim : .red)
         let hiddenNote = test.visibility == .hidden ? " [hidden]" : ""
         var lines = ["  " + paint(glyph, color) + " \(test.name)\(hiddenNote)  "
-            + "\(ScoreFormatting.points(test.score)) / \(ScoreFormatting.points(test.maxScore))"
+            + "\(DisplayFormat.points(test.score)) / \(DisplayFormat.points(test.maxScore))"
             + (passed ? "" : "  " + paint(ScoreFormatting.words(test.status), color))]
         if test.visibility == .hidden && !revealHidden {
             if !passed {
@@ -136,11 +137,11 @@ public struct TerminalRenderer: Sendable {
     /// "Worst element: probabilities[2, 5]: expected 0.25, got nan (absolute error nan, relative error nan);
     /// 3 of 28 elements are outside the tolerance |got − expected| ≤ 1e-10 + 1e-08·|expected|."
     static func describe(_ worst: WorstElement, tolerance: Tolerance?) -> String {
-        var text = "Worst element: \(worst.tensor)\(ScoreFormatting.index(worst.index)): "
-            + "expected \(ScoreFormatting.value(worst.expected)), got \(ScoreFormatting.value(worst.got)) "
-            + "(absolute error \(ScoreFormatting.brief(worst.absoluteError)), "
-            + "relative error \(ScoreFormatting.brief(worst.relativeError))); "
-            + "\(worst.mismatched) of \(ScoreFormatting.count(worst.total, "element")) "
+        var text = "Worst element: \(worst.tensor)\(DisplayFormat.shape(worst.index)): "
+            + "expected \(DisplayFormat.value(worst.expected)), got \(DisplayFormat.value(worst.got)) "
+            + "(absolute error \(DisplayFormat.significant(worst.absoluteError)), "
+            + "relative error \(DisplayFormat.significant(worst.relativeError))); "
+            + "\(worst.mismatched) of \(DisplayFormat.count(worst.total, "element")) "
             + (worst.mismatched == 1 ? "is" : "are") + " outside the tolerance"
         if let tolerance { text += " \(ScoreFormatting.rule(tolerance))" }
         return text + "."
@@ -148,10 +149,10 @@ public struct TerminalRenderer: Sendable {
 
     /// "Check failed: fraction of units kept = 0.1 (expected 0.9, accepted range [0.88, 0.92], α = 0.001)."
     static func describe(_ check: StatisticalCheck) -> String {
-        "Check \(check.passed ? "passed" : "failed"): \(check.name) = \(ScoreFormatting.brief(check.statistic)) "
-            + "(expected \(ScoreFormatting.brief(check.expected)), accepted range "
-            + "[\(ScoreFormatting.brief(check.lowerBound)), \(ScoreFormatting.brief(check.upperBound))], "
-            + "α = \(ScoreFormatting.value(check.alpha)))."
+        "Check \(check.passed ? "passed" : "failed"): \(check.name) = \(DisplayFormat.significant(check.statistic)) "
+            + "(expected \(DisplayFormat.significant(check.expected)), accepted range "
+            + "[\(DisplayFormat.significant(check.lowerBound)), \(DisplayFormat.significant(check.upperBound))], "
+            + "α = \(DisplayFormat.value(check.alpha)))."
     }
 
     static func verdict(_ status: ExerciseStatus) -> (glyph: String, word: String, color: Color) {

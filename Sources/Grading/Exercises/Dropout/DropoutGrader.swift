@@ -162,7 +162,7 @@ public struct DropoutGrader: ExerciseGrader, TypedTests {
         let dropped = mask.scalars.map { $0 == 0 }
         let bad = zip(kept, dropped).enumerated().first { !$0.element.0 && !$0.element.1 }
         verdict.require("mask values", bad == nil,
-                        "Every mask value must be 0 (dropped) or 1/(1 − p) = \(Comparison.format(scale)) (kept); at flat index \(bad?.offset ?? 0) the mask holds \(Comparison.format(bad.map { mask.scalars[$0.offset] } ?? 0)).")
+                        "Every mask value must be 0 (dropped) or 1/(1 − p) = \(DisplayFormat.significant(scale, digits: 10)) (kept); at flat index \(bad?.offset ?? 0) the mask holds \(DisplayFormat.value(bad.map { mask.scalars[$0.offset] } ?? 0)).")
         let product = Comparison.compare(output, expected: x * mask, name: "output (it should equal input · mask)", tolerance: tolerance)
         verdict.require("output = input · mask", product.passed, product.message)
         let keptCount = kept.filter { $0 }.count
@@ -170,7 +170,7 @@ public struct DropoutGrader: ExerciseGrader, TypedTests {
         // Five statistical checks share the test's alpha (Bonferroni).
         let each = alpha / 5
         verdict.add(Statistics.binomialCheck(successes: nonzeroCount, trials: n, probability: 1 - p, alpha: each, name: "units kept")) {
-            "Of \(n) units \(Int($0.statistic)) were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(n), 1 − p = \(Comparison.format(1 - p))) at significance \(Comparison.format($0.alpha)) (expected about \(Int($0.expected)))."
+            "Of \(n) units \(Int($0.statistic)) were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(n), 1 − p = \(DisplayFormat.significant(1 - p, digits: 10))) at significance \(DisplayFormat.value($0.alpha)) (expected about \(Int($0.expected)))."
         }
         let nonzero = output.scalars.map { $0 != 0 }
         if keptCount > 50 && n - keptCount > 50 {
@@ -200,12 +200,12 @@ public struct DropoutGrader: ExerciseGrader, TypedTests {
             verdict.add(Statistics.binomialCheck(successes: atMode, trials: tinyCalls,
                                                  probability: binomialProbability(mode, trials: m, probability: 1 - p),
                                                  alpha: each, name: "calls on the tiny input keeping exactly \(mode) of \(m)")) {
-                "Over \(tinyCalls) calls on \(m) units, \(Int($0.statistic)) kept exactly \(mode) units, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for independent drops (expected about \(Int($0.expected.rounded())) at significance \(Comparison.format($0.alpha))); the number kept per call should vary as Binomial(\(m), 1 − p = \(Comparison.format(1 - p)))."
+                "Over \(tinyCalls) calls on \(m) units, \(Int($0.statistic)) kept exactly \(mode) units, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for independent drops (expected about \(Int($0.expected.rounded())) at significance \(DisplayFormat.value($0.alpha))); the number kept per call should vary as Binomial(\(m), 1 − p = \(DisplayFormat.significant(1 - p, digits: 10)))."
             }
             let total = tinyCounts.reduce(0, +)
             verdict.add(Statistics.binomialCheck(successes: total, trials: tinyCalls * m, probability: 1 - p, alpha: each,
                                                  name: "units kept over all calls on the tiny input")) {
-                "Over \(tinyCalls) calls on \(m) units, \(Int($0.statistic)) of \(tinyCalls * m) units were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(tinyCalls * m), 1 − p = \(Comparison.format(1 - p))) at significance \(Comparison.format($0.alpha))."
+                "Over \(tinyCalls) calls on \(m) units, \(Int($0.statistic)) of \(tinyCalls * m) units were kept, outside the interval [\(Int($0.lowerBound)), \(Int($0.upperBound))] for Binomial(\(tinyCalls * m), 1 − p = \(DisplayFormat.significant(1 - p, digits: 10))) at significance \(DisplayFormat.value($0.alpha))."
             }
         }
         // Diagnosis from the student's own outputs.

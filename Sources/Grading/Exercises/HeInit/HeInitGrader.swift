@@ -45,7 +45,7 @@ public struct HeInitGrader: ExerciseGrader, TypedTests {
         let alpha = spec.alpha ?? 1e-7
         let (fanIn, fanOut) = Reference.fans(shape: shape)
         let variance = 2 / Double(fanIn)
-        let summary = "heNormal(shape: \(Tensor.describe(shape: shape))): fanIn = \(fanIn), fanOut = \(fanOut), so each of the \(shape.reduce(1, *)) weights should be drawn from N(0, 2/\(fanIn)) (variance \(Comparison.format(variance)))."
+        let summary = "heNormal(shape: \(Tensor.describe(shape: shape))): fanIn = \(fanIn), fanOut = \(fanOut), so each of the \(shape.reduce(1, *)) weights should be drawn from N(0, 2/\(fanIn)) (variance \(DisplayFormat.significant(variance, digits: 10)))."
         return TestCase(spec: spec, summary: summary, calls: calls, explains: { id, replies in
             guard let weights = replies.first?.tensor(0), weights.isWellFormed, weights.shape == shape,
                   weights.scalars.allSatisfy(\.isFinite) else { return nil }
@@ -96,7 +96,7 @@ public struct HeInitGrader: ExerciseGrader, TypedTests {
         }
         let misconception = HeInitMisconceptions.diagnose(sample: sample, shape: shape, normalityFailed: !normality.passed)
             ?? (verdict.total > 0 && again != nil && again != weights ? ignoresGenerator : nil)
-        return verdict.judgement(passMessage: "The \(sample.count) weights look like independent draws from N(0, \(Comparison.format(variance))): mean, variance, distribution shape and independence all passed at a combined significance of \(Comparison.format(alpha)), and the same seed reproduces them.",
+        return verdict.judgement(passMessage: "The \(sample.count) weights look like independent draws from N(0, \(DisplayFormat.significant(variance, digits: 10))): mean, variance, distribution shape and independence all passed at a combined significance of \(DisplayFormat.value(alpha)), and the same seed reproduces them.",
                                  misconception: misconception)
     }
 

@@ -101,7 +101,7 @@ public struct SoftmaxGrader: ExerciseGrader, TypedTests {
         let numerical = (plus - minus) / (2 * step)
         let passed = analytic.isFinite && numerical.isFinite && abs(analytic - numerical) <= 1e-6 + 1e-4 * abs(numerical)
         return SubCheckResult(name: name, passed: passed, message: passed ? "" :
-            "Your gradient disagrees with your own loss: along a random ±1 direction u, ⟨gradient, u⟩ = \(Comparison.format(analytic)) but the central difference (L(x + hu) − L(x − hu))/2h with h = 1e-5 is \(Comparison.format(numerical)).")
+            "Your gradient disagrees with your own loss: along a random ±1 direction u, ⟨gradient, u⟩ = \(DisplayFormat.significant(analytic, digits: 6)) but the central difference (L(x + hu) − L(x − hu))/2h with h = 1e-5 is \(DisplayFormat.significant(numerical, digits: 6)).")
     }
 
     static func normal(_ shape: [Int], scale: Double, offset: Double = 0, using generator: inout SeededGenerator) -> Tensor {

@@ -106,16 +106,19 @@ final class GradcheckCLITests: XCTestCase {
     public struct JustAStruct { public init() {} }
     """
 
-    private static var package: TestPackage?
+    /// One copy of the package for every test here, its exercises the solutions plus `layers` (made on first use;
+    /// a static let is initialised once, whichever thread asks first).
+    private static let prepared = Result<TestPackage, any Error> {
+        let package = try TestPackage.shared("gradcheck")
+        try package.fillExercises(fromSolutions: true)
+        try layers.write(to: package.exercises.appendingPathComponent("MyLayers.swift"), atomically: true, encoding: .utf8)
+        return package
+    }
+    private var package: TestPackage!
 
     override func setUpWithError() throws {
         guard CLITests.graderBinary() != nil else { throw XCTSkip("The grader binary is not built (swift build --product grader).") }
-        if Self.package == nil {
-            let package = try TestPackage(name: "gradcheck")
-            try package.fillExercises(fromSolutions: true)
-            try Self.layers.write(to: package.exercises.appendingPathComponent("MyLayers.swift"), atomically: true, encoding: .utf8)
-            Self.package = package
-        }
+        package = try Self.prepared.get()
     }
 
     struct Run { var status: Int32; var output: String }
@@ -124,7 +127,7 @@ final class GradcheckCLITests: XCTestCase {
         let process = Process()
         process.executableURL = CLITests.graderBinary()!
         process.arguments = ["gradcheck"] + arguments
-        process.currentDirectoryURL = Self.package!.root
+        process.currentDirectoryURL = package.root
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         process.environment = environment
@@ -197,7 +200,7 @@ final class GradcheckCLITests: XCTestCase {
     }
 
     func testJSONResult() throws {
-        let path = Self.package!.root.appendingPathComponent("gradcheck.json")
+        let path = package.root.appendingPathComponent("gradcheck.json")
         let run = try gradcheck(["AveragedBias", "--input-shape", "4,5", "--json", path.path])
         XCTAssertEqual(run.status, 1)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any]

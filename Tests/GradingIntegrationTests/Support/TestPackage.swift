@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 @testable import Grading
 @testable import GradingCore
@@ -11,8 +12,8 @@ import XCTest
 /// (whose folder name is a hash of its sources and toolchain) is built once for all copies and all test runs,
 /// instead of once per copy. The cache sits under the world-searchable temporary directory because the sandboxed
 /// uid must be able to read the kit.
-final class TestPackage: @unchecked Sendable {
-    /// The real package: four folders above this file (Tests/GradingTests/Support/TestPackage.swift).
+final class TestPackage: Sendable {
+    /// The real package: four folders above this file (Tests/GradingIntegrationTests/Support/TestPackage.swift).
     static let sourceRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -124,9 +125,12 @@ final class TestPackage: @unchecked Sendable {
 
     // MARK: Grading through the real pipeline
 
-    private var preparedSetup: GraderSetup?
-    private var preparedGrader: SubmissionGrader?
-    private let lock = NSLock()
+    /// The setup and grader of this copy, each made on first use and then shared by its tests.
+    private struct Prepared {
+        var setup: GraderSetup?
+        var grader: SubmissionGrader?
+    }
+    private let prepared = Mutex(Prepared())
 
     /// The sandbox uids of this test process: a range of 64 of its own, away from 61000 (a grader's default) and,
     /// by its process id, from other test runs on the same machine, so "no process of our uids survives" is about
@@ -137,22 +141,24 @@ final class TestPackage: @unchecked Sendable {
     /// The setup for this copy (bubblewrap required: these tests check the sandbox itself), prepared once.
     func setup() throws -> GraderSetup {
         _ = TestPackage.isolateSandboxUIDs
-        lock.lock(); defer { lock.unlock() }
-        if let preparedSetup { return preparedSetup }
-        let setup = try GraderSetup.prepare(policy: .require, from: root)
-        XCTAssertEqual(setup.environment.packageRoot.standardizedFileURL.path, root.standardizedFileURL.path)
-        preparedSetup = setup
-        return setup
+        return try prepared.withLock { prepared in
+            if let setup = prepared.setup { return setup }
+            let setup = try GraderSetup.prepare(policy: .require, from: root)
+            XCTAssertEqual(setup.environment.packageRoot.standardizedFileURL.path, root.standardizedFileURL.path)
+            prepared.setup = setup
+            return setup
+        }
     }
 
     /// One grader for this copy, shared by its tests.
     func grader() throws -> SubmissionGrader {
         let setup = try setup()
-        lock.lock(); defer { lock.unlock() }
-        if let preparedGrader { return preparedGrader }
-        let grader = try setup.makeGrader()
-        preparedGrader = grader
-        return grader
+        return try prepared.withLock { prepared in
+            if let grader = prepared.grader { return grader }
+            let grader = try setup.makeGrader()
+            prepared.grader = grader
+            return grader
+        }
     }
 
     var manifest: Manifest { get throws { try setup().manifest } }
@@ -168,34 +174,36 @@ final class TestPackage: @unchecked Sendable {
 
     // MARK: Shared copies
 
-    private static let sharedLock = NSLock()
-    nonisolated(unsafe) private static var sharedCopies: [String: TestPackage] = [:]
+    private static let sharedCopies = Mutex<[String: TestPackage]>([:])
 
     /// A copy shared by every test in this process that asks for the same key (the manifest's own limits).
     /// Shared copies are removed when the test bundle finishes.
     static func shared(_ key: String = "standard", limits: Limits = Limits()) throws -> TestPackage {
-        sharedLock.lock(); defer { sharedLock.unlock() }
-        if let copy = sharedCopies[key] { return copy }
-        if sharedCopies.isEmpty {
-            removeCopiesOfFinishedRuns()
-            XCTestObservationCenter.shared.addTestObserver(SharedCopiesCleanup())
+        try sharedCopies.withLock { copies in
+            if let copy = copies[key] { return copy }
+            if copies.isEmpty {
+                removeCopiesOfFinishedRuns()
+                XCTestObservationCenter.shared.addTestObserver(SharedCopiesCleanup())
+            }
+            let copy = try TestPackage(name: key, limits: limits)
+            copies[key] = copy
+            return copy
         }
-        let copy = try TestPackage(name: key, limits: limits)
-        sharedCopies[key] = copy
-        return copy
     }
 
     static func removeAllShared() {
-        sharedLock.lock(); defer { sharedLock.unlock() }
-        // Removed here rather than in deinit: the test case instances that used a copy live until the process ends.
-        for copy in sharedCopies.values { copy.removeFiles() }
-        sharedCopies.removeAll()
+        sharedCopies.withLock { copies in
+            // Removed here rather than in deinit: the test case instances that used a copy live until the process ends.
+            for copy in copies.values { copy.removeFiles() }
+            copies.removeAll()
+        }
     }
 
     /// Removes the copy's folder and its grader's work folder.
     func removeFiles() {
-        lock.lock(); defer { lock.unlock() }
-        if let preparedGrader { try? FileManager.default.removeItem(at: preparedGrader.workRoot) }
+        prepared.withLock { prepared in
+            if let grader = prepared.grader { try? FileManager.default.removeItem(at: grader.workRoot) }
+        }
         try? FileManager.default.removeItem(at: root)
     }
 

@@ -84,6 +84,39 @@ final class PipelineBatchTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: work.appendingPathComponent("out-again/grades.csv"), encoding: .utf8), csv)
     }
 
+    func testResumeAfterTheManifestChangedGradesAgain() throws {
+        let work = try package.scratchFolder("manifest-change")
+        let submissions = work.appendingPathComponent("class")
+        try package.makeSubmission(in: submissions, name: "clean")
+        let out = work.appendingPathComponent("out")
+        let original = try package.grader()
+        let first = try runBatch(submissions, out: out, seed: 7)
+        XCTAssertEqual(first.graded, 1)
+        XCTAssertFalse(first.manifestChanged)
+
+        // Same seed and flags, but the first softmax test is now worth one point more.
+        var changed = original.manifest
+        changed.exercises[0].tests[0].points += 1
+        XCTAssertNotEqual(changed.digest, original.manifest.digest)
+        let regrader = try SubmissionGrader(environment: original.environment, manifest: changed, graders: original.graders,
+                                            kit: original.kit, sandbox: original.sandbox)
+        let second = try BatchRunner(grader: regrader, options: .init(submissions: submissions, out: out, jobs: 1, seed: 7)).run()
+        XCTAssertTrue(second.manifestChanged)
+        XCTAssertEqual(second.graded, 1, "a report graded against the old manifest was reused")
+        XCTAssertEqual(second.resumed, 0)
+        let report = try XCTUnwrap(second.reports.first)
+        XCTAssertEqual(report.maxScore, first.reports[0].maxScore + 1)
+        XCTAssertEqual(try assertSchemaValidFile(out.appendingPathComponent("clean/report.json")).maxScore, report.maxScore)
+
+        // Resuming under the changed manifest reuses what it graded; the original manifest grades again.
+        let third = try BatchRunner(grader: regrader, options: .init(submissions: submissions, out: out, jobs: 1, seed: 7)).run()
+        XCTAssertEqual(third.resumed, 1)
+        XCTAssertFalse(third.manifestChanged)
+        let fourth = try runBatch(submissions, out: out, seed: 7)
+        XCTAssertEqual(fourth.graded, 1)
+        XCTAssertEqual(fourth.reports.first?.maxScore, first.reports[0].maxScore)
+    }
+
     func testBatchOnAMissingFolderThrowsAReadableError() throws {
         let missing = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)")
         let runner = BatchRunner(grader: try package.grader(),

@@ -1,19 +1,18 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A TCP listener on 127.0.0.1 that counts the connections it accepts, so a test can prove that sandboxed code
 /// never reached the host's network.
-final class ConnectionCounter: @unchecked Sendable {
+final class ConnectionCounter: Sendable {
     let port: UInt16
     private let socketFD: Int32
-    private let lock = NSLock()
-    private var accepted = 0
-    private var stopped = false
+    private let state = Mutex((accepted: 0, stopped: false))
     private let finished = DispatchSemaphore(value: 0)
 
-    var count: Int { lock.lock(); defer { lock.unlock() }; return accepted }
+    var count: Int { state.withLock { $0.accepted } }
 
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -41,20 +40,19 @@ final class ConnectionCounter: @unchecked Sendable {
     private func acceptLoop() {
         defer { finished.signal() }
         while true {
-            lock.lock(); let done = stopped; lock.unlock()
-            if done { return }
+            if state.withLock({ $0.stopped }) { return }
             var fds = [pollfd(fd: socketFD, events: Int16(POLLIN), revents: 0)]
             guard poll(&fds, 1, 100) > 0 else { continue }
             let client = accept(socketFD, nil, nil)
             if client >= 0 {
-                lock.lock(); accepted += 1; lock.unlock()
+                state.withLock { $0.accepted += 1 }
                 close(client)
             }
         }
     }
 
     func stop() {
-        lock.lock(); stopped = true; lock.unlock()
+        state.withLock { $0.stopped = true }
         finished.wait()
         close(socketFD)
     }

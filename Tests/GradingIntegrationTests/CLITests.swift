@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 @testable import Grading
 @testable import GradingCore
@@ -52,14 +53,15 @@ final class CLITests: XCTestCase {
         try process.run()
         // Read both pipes concurrently so neither fills up and blocks the child.
         let group = DispatchGroup()
-        nonisolated(unsafe) var errorData = Data()
+        let errorRead = ErrorOutput()
         group.enter()
         DispatchQueue.global().async {
-            errorData = err.fileHandleForReading.readDataToEndOfFile()
+            errorRead.data.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
             group.leave()
         }
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let errorData = errorRead.data.withLock { $0 }
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
                    stderr: String(decoding: errorData, as: UTF8.self))
@@ -183,4 +185,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(run.status, 2, run.stdout + run.stderr)
         XCTAssertTrue(run.stderr.contains(missing) && run.stderr.contains("does not exist"), run.stderr)
     }
+}
+
+/// Standard error of a child, read on another thread.
+private final class ErrorOutput: Sendable {
+    let data = Mutex(Data())
 }
