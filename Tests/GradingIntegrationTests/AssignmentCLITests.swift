@@ -15,11 +15,7 @@ final class AssignmentCLITests: XCTestCase {
         self.binary = binary
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = ProcessRun
 
     private func grader(_ arguments: [String], in package: TestPackage) throws -> Run {
         let process = Process()
@@ -29,24 +25,7 @@ final class AssignmentCLITests: XCTestCase {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes concurrently so neither fills up and blocks the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errorData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outputData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-                   stderr: String(decoding: errorData, as: UTF8.self))
+        return try ProcessRun.collect(process)
     }
 
     // MARK: --assignment

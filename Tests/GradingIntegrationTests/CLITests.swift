@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import XCTest
 @testable import Grading
 @testable import GradingCore
@@ -26,11 +25,7 @@ final class CLITests: XCTestCase {
         package = try TestPackage.sharedShortLimits()
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = ProcessRun
 
     /// Runs the grader in the package copy with `arguments`; `environment` entries are added to this process's.
     private func grader(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Run {
@@ -42,29 +37,7 @@ final class CLITests: XCTestCase {
         env.removeValue(forKey: "NO_COLOR")
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        return try collect(process)
-    }
-
-    private func collect(_ process: Process) throws -> Run {
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes concurrently so neither fills up and blocks the child.
-        let group = DispatchGroup()
-        let errorRead = ErrorOutput()
-        group.enter()
-        DispatchQueue.global().async {
-            errorRead.data.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
-            group.leave()
-        }
-        let outputData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        let errorData = errorRead.data.withLock { $0 }
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-                   stderr: String(decoding: errorData, as: UTF8.self))
+        return try ProcessRun.collect(process)
     }
 
     private func readReport(_ url: URL) throws -> SubmissionReport { try assertSchemaValidFile(url) }
@@ -117,7 +90,7 @@ final class CLITests: XCTestCase {
             env["TERM"] = "xterm"
             for (key, value) in environment { env[key] = value }
             process.environment = env
-            return try collect(process)
+            return try ProcessRun.collect(process)
         }
         let coloured = try onTerminal([:])
         XCTAssertTrue(coloured.stdout.contains("\u{1B}["), "on a terminal the grader colours its output: \(coloured.stdout)")
@@ -185,9 +158,4 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(run.status, 2, run.stdout + run.stderr)
         XCTAssertTrue(run.stderr.contains(missing) && run.stderr.contains("does not exist"), run.stderr)
     }
-}
-
-/// Standard error of a child, read on another thread.
-private final class ErrorOutput: Sendable {
-    let data = Mutex(Data())
 }

@@ -1,0 +1,37 @@
+import Foundation
+import Synchronization
+
+/// What a finished child process said: its exit status and both output streams.
+struct ProcessRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Runs `process` (configured but not started) with no input and both outputs captured. The streams are read
+    /// concurrently so neither pipe fills up and blocks the child.
+    static func collect(_ process: Process) throws -> ProcessRun {
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let group = DispatchGroup()
+        let errorRead = ErrorOutput()
+        group.enter()
+        DispatchQueue.global().async {
+            errorRead.data.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
+            group.leave()
+        }
+        let outputData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let errorData = errorRead.data.withLock { $0 }
+        process.waitUntilExit()
+        return ProcessRun(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+                          stderr: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+/// Standard error of a child, read on another thread.
+private final class ErrorOutput: Sendable {
+    let data = Mutex(Data())
+}
