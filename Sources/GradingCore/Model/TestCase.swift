@@ -13,8 +13,9 @@ public struct TestCase: Sendable {
     public var judge: @Sendable (_ replies: [WorkerReply]) -> Judgement
     /// Whether the known wrong variant with this misconception id would have given these replies on this test:
     /// true or false where the test can tell, nil where it cannot (a random op whose statistics pass for the
-    /// variant and the reference alike). Used to take back a name that another test contradicts.
-    public var explains: @Sendable (_ misconception: String, _ replies: [WorkerReply]) -> Bool?
+    /// variant and the reference alike). Used to take back a name that another test contradicts. Nil: the test
+    /// explains a name exactly when its own judge gives that name on a failure, and cannot tell on a pass.
+    public var explains: (@Sendable (_ misconception: String, _ replies: [WorkerReply]) -> Bool?)?
 
     public init(spec: TestSpec, summary: String, calls: [WorkerCall],
                 explains: (@Sendable (_ misconception: String, _ replies: [WorkerReply]) -> Bool?)? = nil,
@@ -23,12 +24,7 @@ public struct TestCase: Sendable {
         self.summary = summary
         self.calls = calls
         self.judge = judge
-        // By default a test explains a name exactly when its own judge gives that name on a failure, and cannot
-        // tell on a pass.
-        self.explains = explains ?? { id, replies in
-            let judgement = judge(replies)
-            return judgement.passed ? nil : judgement.misconception?.id == id
-        }
+        self.explains = explains
     }
 }
 
@@ -40,9 +36,10 @@ public func judgeExercise(_ tests: [TestCase], replies: [[WorkerReply]?]) -> [Ju
     var judgements = zip(tests, replies).map { test, replies in replies.map { test.judge($0) } }
     let named = Set(judgements.compactMap { $0?.misconception?.id })
     for id in named {
-        let contradicted = zip(tests, replies).contains { test, replies in
-            guard let replies else { return false }
-            return test.explains(id, replies) == false
+        let contradicted = tests.indices.contains { i in
+            guard let replies = replies[i], let judgement = judgements[i] else { return false }
+            if let explains = tests[i].explains { return explains(id, replies) == false }
+            return !judgement.passed && judgement.misconception?.id != id
         }
         guard contradicted else { continue }
         for i in judgements.indices where judgements[i]?.misconception?.id == id {
