@@ -15,8 +15,12 @@ struct Batch: ParsableCommand {
     @Option(help: "The folder for reports: OUT/<submission>/report.json and results.json, and OUT/grades.csv.")
     var out: String
 
+    /// Nil means one job per processor core; written this way so `--help` states the default once, in words,
+    /// rather than also printing this machine's core count.
     @Option(help: "Submissions graded at once (default: the number of processor cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
+
+    private var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @OptionGroup var assignmentOption: AssignmentOption
 
@@ -29,7 +33,7 @@ struct Batch: ParsableCommand {
     var visibleOnly = false
 
     func validate() throws {
-        guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
+        if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
     }
 
     func run() throws {
@@ -63,7 +67,7 @@ struct Batch: ParsableCommand {
         }
         let runner = BatchRunner(grader: try setup.makeGrader(),
                                  options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
-                                                jobs: jobs, seed: seedOption.seed, includeHidden: !visibleOnly,
+                                                jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
                                                 assignment: plan.assignment),
                                  progress: progress)
         let result: BatchRunner.Result
@@ -77,7 +81,7 @@ struct Batch: ParsableCommand {
         let summary = ClassSummary(reports: result.reports, exerciseIDs: plan.exercises.map(\.id))
         print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
         let rate = Double(result.graded) / Swift.max(result.seconds, 0.001) * 60
-        print("Graded \(result.graded) submission(s) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(jobs) job(s))" +
+        print("Graded \(DisplayFormat.count(result.graded, "submission")) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(DisplayFormat.count(jobCount, "job")))" +
               (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".") +
               " Reports are in \(out); grades in \(out)/grades.csv.")
     }

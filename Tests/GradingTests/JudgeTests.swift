@@ -103,6 +103,15 @@ final class JudgeTests: XCTestCase {
         XCTAssertEqual(test.judge([]).fraction, 0)
     }
 
+    func testCountsInMessagesAreSingularForOne() throws {
+        // conv2d's tests have one check (the output): no "All 1 checks" and no "of 1 checks".
+        let results = Self.grade("conv2d", .reference, seed: 1)
+        XCTAssertTrue(results.allSatisfy { $0.1.message.hasPrefix("The one check passed (output) within") }, results[0].1.message)
+        let flipped = try XCTUnwrap(Conv2DMisconceptions.variants.first).implementation
+        let wrong = Self.grade("conv2d", flipped, seed: 1).map(\.1).first { !$0.passed }
+        XCTAssertTrue(wrong?.message.hasPrefix("0 of 1 check passed. ") ?? false, wrong?.message ?? "")
+    }
+
     func testComparisonReportsTheWorstElementWithItsErrors() {
         let expected = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         var got = expected

@@ -71,10 +71,11 @@ struct DeterministicJudge: Sendable {
         failures += extra.filter { !$0.passed }.map(\.message)
         if failures.isEmpty {
             let names = groupOrder + extra.map(\.name)
-            return .pass("All \(total) checks passed (\(names.joined(separator: ", "))) within \(ScoreFormatting.rule(tolerance)).",
+            let all = total == 1 ? "The one check passed" : "All \(total) checks passed"
+            return .pass("\(all) (\(names.joined(separator: ", "))) within \(ScoreFormatting.rule(tolerance)).",
                          tolerance: tolerance)
         }
-        let message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
+        let message = "\(passedCount) of \(DisplayFormat.count(total, "check")) passed. " + failures.joined(separator: " ")
         let misconception = diagnose(got: got, expected: expected, wrongLabels: wrongLabels)
         return Judgement(fraction: Double(passedCount) / Double(Swift.max(total, 1)), message: message, worst: worst,
                          misconception: misconception, tolerance: tolerance)

@@ -27,7 +27,7 @@ public struct RandomOpVerdict {
         if failures.isEmpty {
             return .pass(passMessage, checks: checks)
         }
-        let message = "\(passedCount) of \(total) checks passed. " + failures.joined(separator: " ")
+        let message = "\(passedCount) of \(DisplayFormat.count(total, "check")) passed. " + failures.joined(separator: " ")
         return Judgement(fraction: Double(passedCount) / Double(Swift.max(total, 1)), message: message,
                          misconception: misconception, checks: checks)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -175,10 +176,10 @@ enum ZipExtractor {
                 : "The zip entries \(quoted(oversized)) would unpack to more than the \(limits.maximumEntryBytes / 1024) KiB allowed for one source file and were not unpacked.")
         }
         if tooDeep > 0 {
-            result.notices.append("\(tooDeep) Swift file(s) in the zip lie more than \(limits.maximumDepth) folders deep, where the grader never looks, and were not unpacked.")
+            result.notices.append("\(DisplayFormat.count(tooDeep, "Swift file")) in the zip \(tooDeep == 1 ? "lies" : "lie") more than \(limits.maximumDepth) folders deep, where the grader never looks, and \(tooDeep == 1 ? "was" : "were") not unpacked.")
         }
         if beyondTotal > 0 {
-            result.notices.append("\(beyondTotal) Swift file(s) in the zip were not unpacked: the files before them already add up to the \(limits.maximumTotalBytes >> 20) MiB a submission may unpack to.")
+            result.notices.append("\(DisplayFormat.count(beyondTotal, "Swift file")) in the zip \(beyondTotal == 1 ? "was" : "were") not unpacked: the files before \(beyondTotal == 1 ? "it" : "them") already add up to the \(limits.maximumTotalBytes >> 20) MiB a submission may unpack to.")
         }
 
         try? FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)

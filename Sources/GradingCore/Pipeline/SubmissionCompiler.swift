@@ -1,4 +1,5 @@
 import Foundation
+import TensorKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -112,7 +113,7 @@ struct SubmissionCompiler {
                 let own = diagnostics.filter { $0.file == file }
                 let driver = diagnostics.filter { $0.file == DriverSource.driverFileName(id) && $0.severity == "error" }
                 if own.contains(where: { $0.severity == "error" }) {
-                    outcome.failures[id] = ("\(file) does not compile: \(own.filter { $0.severity == "error" }.count) error(s), the first at line \(own.first { $0.severity == "error" }!.line): \(own.first { $0.severity == "error" }!.message)", own)
+                    outcome.failures[id] = ("\(file) does not compile: \(DisplayFormat.count(own.filter { $0.severity == "error" }.count, "error")), the first at line \(own.first { $0.severity == "error" }!.line): \(own.first { $0.severity == "error" }!.message)", own)
                     useStub.insert(id); blamed = true
                 } else if !driver.isEmpty {
                     let names = DriverSource.expectedSignatures(interfaces[id] ?? [])

@@ -215,13 +215,13 @@ public final class SubmissionGrader: Sendable {
         let message: String
         if !tests.isEmpty && count(.passed) == tests.count {
             status = .passed
-            message = "All \(tests.count) tests passed."
+            message = tests.count == 1 ? "The one test passed." : "All \(tests.count) tests passed."
         } else if !tests.isEmpty && count(.notImplemented) == tests.count {
             status = .notImplemented
             message = "Not implemented yet: the code still calls notImplemented()."
         } else if score > 0 {
             status = .partial
-            message = "\(count(.passed)) of \(tests.count) tests passed; \(DisplayFormat.points(score)) of \(DisplayFormat.points(maxScore)) points."
+            message = "\(count(.passed)) of \(DisplayFormat.count(tests.count, "test")) passed; \(DisplayFormat.points(score)) of \(DisplayFormat.points(maxScore)) points."
         } else if count(.timedOut) > 0 {
             status = .timedOut
             message = "\(count(.timedOut)) of \(tests.count) tests ran past their time limit and none earned points."
@@ -233,7 +233,7 @@ public final class SubmissionGrader: Sendable {
             message = "Not implemented yet: the code still calls notImplemented()."
         } else {
             status = .failed
-            message = "None of the \(tests.count) tests passed."
+            message = tests.count == 1 ? "The one test failed." : "None of the \(tests.count) tests passed."
         }
         return ExerciseReport(id: id, maxScore: maxScore, status: status, message: message, tests: tests)
     }
