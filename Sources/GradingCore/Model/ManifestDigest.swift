@@ -10,12 +10,6 @@ extension Manifest {
         encoder.outputFormatting = [.sortedKeys]
         // Encoding plain Codable structs of strings and numbers cannot fail.
         let bytes = (try? encoder.encode(self)) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return FNV1a.hex(bytes)
     }
 }

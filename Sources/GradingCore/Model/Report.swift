@@ -18,6 +18,11 @@ public struct SubmissionReport: Codable, Sendable, Equatable {
     public var timings: Timings
     /// Problems with the submission as a whole (refused files and why).
     public var notices: [String]
+    /// `Manifest.digest` of the manifest graded against (absent in reports of older graders). A partly regraded
+    /// report carries the manifest of its regrade, and `regraded` says which exercises that covers.
+    public var manifestDigest: String?
+    /// Set when exercises were graded again after the first grading (`grader batch --only`/`--exercise`).
+    public var regraded: Regrade?
 
     public init(submission: String, assignment: String, seed: UInt64, exercises: [ExerciseReport], includesHidden: Bool,
                 graderVersion: String, toolchain: String, sandbox: String, timings: Timings, notices: [String]) {
@@ -33,6 +38,24 @@ public struct SubmissionReport: Codable, Sendable, Equatable {
         self.notices = notices
         self.score = exercises.reduce(0) { $0 + $1.score }
         self.maxScore = exercises.reduce(0) { $0 + $1.maxScore }
+    }
+}
+
+/// What a regrade changed in a report, and why.
+public struct Regrade: Codable, Sendable, Equatable {
+    /// When, as ISO 8601 in UTC.
+    public var at: String
+    /// Why, in a sentence: the manifest digest's change, or that the manifest is unchanged, then the instructor's note.
+    public var reason: String
+    /// The exercises graded again (those of every regrade of this report so far, in manifest order).
+    public var exercises: [String]
+    /// The manifest digest the report carried before the first regrade.
+    public var previousManifestDigest: String?
+    public init(at: String, reason: String, exercises: [String], previousManifestDigest: String?) {
+        self.at = at
+        self.reason = reason
+        self.exercises = exercises
+        self.previousManifestDigest = previousManifestDigest
     }
 }
 

@@ -123,13 +123,3 @@ public enum KitBuilder {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 }
-
-/// 64-bit FNV-1a: a small, stable content hash (not for security: it only names cache folders).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func add(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        value = (value ^ 0xff) &* 0x0000_0100_0000_01B3
-    }
-    mutating func add(_ text: String) { add(text.utf8) }
-}

@@ -164,10 +164,12 @@ public final class SubmissionGrader: Sendable {
 
     private func makeReport(name: String, assignment: String, options: Options, exercises: [ExerciseReport], notices: [String],
                             timings: Timings) -> SubmissionReport {
-        SubmissionReport(submission: name, assignment: assignment, seed: options.seed, exercises: exercises,
-                         includesHidden: options.includeHidden,
-                         graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
-                         sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
+        var report = SubmissionReport(submission: name, assignment: assignment, seed: options.seed, exercises: exercises,
+                                      includesHidden: options.includeHidden,
+                                      graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
+                                      sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
+        report.manifestDigest = manifest.digest
+        return report
     }
 
     /// The largest reply the grader reads for a call: what the exercise declaring the call's function says a

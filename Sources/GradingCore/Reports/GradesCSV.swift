@@ -21,7 +21,7 @@ public enum GradesCSV {
         return rows.joined(separator: "\n") + "\n"
     }
 
-    static func field(_ text: String) -> String {
+    public static func field(_ text: String) -> String {
         // Scalars, not Characters: "\r\n" is one Character and would compare equal to neither "\r" nor "\n".
         guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

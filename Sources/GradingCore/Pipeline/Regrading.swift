@@ -1,0 +1,85 @@
+import Foundation
+
+/// A regrade (`grader batch --only STUDENT… --exercise ID…`): what the students' earlier reports hold, and how a
+/// regraded exercise goes back into its report.
+///
+/// A regrade must not mix grading settings within one report, so it refuses a student whose report was made for
+/// another assignment, seed or test set. The rest of the report is kept as it was; `regraded` records when, which
+/// exercises, and why — the manifest digest before and after, and the instructor's note.
+struct Regrading: Sendable {
+    /// The earlier reports of the students regraded (absent: never graded, so graded whole now).
+    let earlier: [String: SubmissionReport]
+    /// The assignment's exercises, in manifest order.
+    let planIDs: [String]
+    /// The exercises graded again.
+    let regradedIDs: [String]
+    let digest: String
+    let note: String?
+    let at: String
+
+    init(runner: BatchRunner, plan: GradingPlan, names: [String], digest: String) throws {
+        let options = runner.options
+        let ids = plan.exercises.map(\.id)
+        planIDs = ids
+        if let asked = options.regradeExercises {
+            let unknown = asked.filter { !ids.contains($0) }
+            guard unknown.isEmpty else {
+                throw AssignmentError.noSuchExercise(unknown.joined(separator: ", "), known: ids)
+            }
+            regradedIDs = ids.filter { asked.contains($0) }
+        } else {
+            regradedIDs = ids
+        }
+        var earlier: [String: SubmissionReport] = [:]
+        for name in names {
+            let url = runner.folder(for: name).appendingPathComponent("report.json")
+            guard let data = try? Data(contentsOf: url),
+                  let report = try? ReportIO.decoder().decode(SubmissionReport.self, from: data) else { continue }
+            func refuse(_ what: String, _ had: String, _ asked: String) -> BatchRunner.BatchError {
+                .regradeMismatch(student: name, what: what, report: had, asked: asked)
+            }
+            func tests(_ hidden: Bool) -> String { hidden ? "all tests" : "visible tests only" }
+            guard report.assignment == plan.assignment else { throw refuse("the assignment", report.assignment, plan.assignment) }
+            guard report.seed == options.seed else { throw refuse("the seed", "\(report.seed)", "\(options.seed)") }
+            guard report.includesHidden == options.includeHidden else {
+                throw refuse("the test set", tests(report.includesHidden), tests(options.includeHidden))
+            }
+            earlier[name] = report
+        }
+        self.earlier = earlier
+        self.digest = digest
+        note = options.regradeNote
+        at = BatchRunner.timestamp()
+    }
+
+    /// `fresh` (a grading of `regradedIDs`) put into `old`: those exercises replaced, the others kept, the regrade
+    /// recorded.
+    func splice(_ fresh: SubmissionReport, into old: SubmissionReport) -> SubmissionReport {
+        let exercises = planIDs.compactMap { id in
+            (regradedIDs.contains(id) ? fresh : old).exercises.first { $0.id == id }
+        }
+        var notices = fresh.notices
+        for notice in old.notices where !notices.contains(notice) { notices.append(notice) }
+        var report = SubmissionReport(submission: old.submission, assignment: old.assignment, seed: old.seed,
+                                      exercises: exercises, includesHidden: old.includesHidden,
+                                      graderVersion: fresh.graderVersion, toolchain: fresh.toolchain,
+                                      sandbox: fresh.sandbox, timings: fresh.timings, notices: notices)
+        report.manifestDigest = digest
+        let everRegraded = Set((old.regraded?.exercises ?? []) + regradedIDs)
+        report.regraded = Regrade(at: at, reason: Self.reason(from: old.manifestDigest, to: digest, note: note),
+                                  exercises: planIDs.filter(everRegraded.contains),
+                                  previousManifestDigest: old.regraded?.previousManifestDigest ?? old.manifestDigest)
+        return report
+    }
+
+    static func reason(from previous: String?, to current: String, note: String?) -> String {
+        var reason: String
+        switch previous {
+        case nil: reason = "Graded again; the earlier report did not record its manifest (now \(current))."
+        case current?: reason = "Graded again with the same manifest (digest \(current))."
+        case let previous?: reason = "The manifest digest changed from \(previous) to \(current)."
+        }
+        if let note, !note.isEmpty { reason += " " + note }
+        return reason
+    }
+}
