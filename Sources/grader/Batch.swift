@@ -32,8 +32,29 @@ struct Batch: ParsableCommand {
     @Flag(help: "Run only the visible tests.")
     var visibleOnly = false
 
+    @Option(help: ArgumentHelp("Grade only shard I of N (1 ≤ I ≤ N) of the class; shards share OUT and `grader merge OUT` makes the gradebook.", valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Grade one of N shards, its index taken from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID counted from SLURM_ARRAY_TASK_MIN (Slurm job array).", valueName: "N"))
+    var shards: Int?
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Regrade only these submissions (folder names in OUT), whatever their reports say; the gradebook is rebuilt from every report in OUT.", valueName: "student"))
+    var only: [String] = []
+
+    @Option(name: .customLong("exercise"), help: ArgumentHelp("Regrade only this exercise (repeatable) and keep the rest of each report; the report records the regrade and why.", valueName: "id"))
+    var exercises: [String] = []
+
+    @Option(help: "With --only or --exercise: the reason for the regrade, recorded in each regraded report.")
+    var reason: String?
+
     func validate() throws {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
+        if (shard != nil || shards != nil) && (!only.isEmpty || !exercises.isEmpty) {
+            throw ValidationError("A regrade (--only, --exercise) names its students or exercises, so it takes no --shard or --shards.")
+        }
+        if reason != nil && only.isEmpty && exercises.isEmpty {
+            throw ValidationError("--reason goes with a regrade (--only or --exercise).")
+        }
     }
 
     func run() throws {
@@ -44,6 +65,11 @@ struct Batch: ParsableCommand {
         }
         let plan: GradingPlan
         do { plan = try setup.manifest.plan(assignment: assignmentOption.name) } catch {
+            Terminal.error("grader batch cannot run: \(error)")
+            throw ExitCode(2)
+        }
+        let selectedShard: Shard?
+        do { selectedShard = try Shard.resolve(shard: shard, shards: shards, environment: ProcessInfo.processInfo.environment) } catch {
             Terminal.error("grader batch cannot run: \(error)")
             throw ExitCode(2)
         }
@@ -68,7 +94,9 @@ struct Batch: ParsableCommand {
         let runner = BatchRunner(grader: try setup.makeGrader(),
                                  options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
                                                 jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
-                                                assignment: plan.assignment),
+                                                assignment: plan.assignment, shard: selectedShard,
+                                                only: only.isEmpty ? nil : only, regradeExercises: exercises.isEmpty ? nil : exercises,
+                                                regradeNote: reason),
                                  progress: progress)
         let result: BatchRunner.Result
         do { result = try runner.run() } catch {
@@ -78,12 +106,27 @@ struct Batch: ParsableCommand {
         if result.manifestChanged {
             Terminal.error("The manifest changed since the reports in \(out) were written, so every submission was graded again.")
         }
-        let summary = ClassSummary(reports: result.reports, exerciseIDs: plan.exercises.map(\.id))
-        print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
         let rate = Double(result.graded) / Swift.max(result.seconds, 0.001) * 60
-        print("Graded \(DisplayFormat.count(result.graded, "submission")) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(DisplayFormat.count(jobCount, "job")))" +
-              (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".") +
-              " Reports are in \(out); grades in \(out)/grades.csv.")
+        let graded = "Graded \(DisplayFormat.count(result.graded, "submission")) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(DisplayFormat.count(jobCount, "job")))"
+            + (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".")
+        if let record = result.shardRecord {
+            print("Shard \(record.shard) of \(record.shards): \(DisplayFormat.count(record.students.count, "student")) of \(record.submissionCount). \(graded) Reports are in \(out); \(out)/shards/\(record.shard)-of-\(record.shards).json records the shard. When every shard is done, run grader merge \(out).")
+            return
+        }
+        if only.isEmpty && exercises.isEmpty {
+            let summary = ClassSummary(reports: result.reports, exerciseIDs: plan.exercises.map(\.id))
+            print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
+            print(graded + " Reports are in \(out); grades in \(out)/grades.csv.")
+            return
+        }
+        // A regrade changed some reports: the gradebook is rebuilt from every report in OUT, as `grader merge` does.
+        print(graded)
+        for report in result.reports {
+            print("\(report.submission): \(DisplayFormat.points(report.score)) / \(DisplayFormat.points(report.maxScore)) points"
+                  + (report.regraded.map { " (regraded \($0.exercises.joined(separator: ", ")): \($0.reason))" } ?? " (graded for the first time)"))
+        }
+        let status = try Merge.rebuild(outs: [URL(fileURLWithPath: out)], into: URL(fileURLWithPath: out), submissions: nil)
+        if status != 0 { throw ExitCode(status) }
     }
 }
 
