@@ -29,36 +29,38 @@ final class ManifestDigestTests: XCTestCase {
         XCTAssertEqual(Set(digests).count, digests.count, "two different manifests share a digest: \(digests)")
     }
 
-    func testReportsOfAnotherManifestAreForgottenBeforeTheNewDigestIsRecorded() throws {
+    func testReportsOfAnotherManifestAreForgotten() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let names = ["alice", "bob"]
-        func writeReports() throws {
-            for name in names {
+        func writeReports(_ digests: [String?]) throws {
+            for (name, digest) in zip(names, digests) {
                 let folder = out.appendingPathComponent(name)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try Data("{}".utf8).write(to: folder.appendingPathComponent("report.json"))
+                let json = digest.map { "{\"manifestDigest\": \"\($0)\"}" } ?? "{}"
+                try Data(json.utf8).write(to: folder.appendingPathComponent("report.json"))
             }
         }
         func reportsLeft() -> [String] {
             names.filter { FileManager.default.fileExists(atPath: out.appendingPathComponent("\($0)/report.json").path) }
         }
-        let record = out.appendingPathComponent(BatchRunner.manifestDigestFile)
 
-        // Reports without a record (an older grader's, or a record lost) are not trusted.
-        try writeReports()
+        // Reports that record no manifest (an older grader's) are not trusted.
+        try writeReports([nil, nil])
         XCTAssertTrue(try BatchRunner.forgetReports(gradedAgainstAnotherManifestThan: "aaaa", in: out, names: names))
         XCTAssertEqual(reportsLeft(), [])
-        XCTAssertEqual(try String(contentsOf: record, encoding: .utf8), "aaaa\n")
 
         // Same manifest: kept.
-        try writeReports()
+        try writeReports(["aaaa", "aaaa"])
         XCTAssertFalse(try BatchRunner.forgetReports(gradedAgainstAnotherManifestThan: "aaaa", in: out, names: names))
         XCTAssertEqual(reportsLeft(), names)
 
-        // Another manifest: removed, and the new digest recorded.
-        XCTAssertTrue(try BatchRunner.forgetReports(gradedAgainstAnotherManifestThan: "bbbb", in: out, names: names))
-        XCTAssertEqual(reportsLeft(), [])
-        XCTAssertEqual(try String(contentsOf: record, encoding: .utf8), "bbbb\n")
+        // Another manifest: removed, report by report; and only the names asked about (another shard's stay).
+        try writeReports(["aaaa", "bbbb"])
+        XCTAssertTrue(try BatchRunner.forgetReports(gradedAgainstAnotherManifestThan: "aaaa", in: out, names: names))
+        XCTAssertEqual(reportsLeft(), ["alice"])
+        try writeReports(["aaaa", "bbbb"])
+        XCTAssertTrue(try BatchRunner.forgetReports(gradedAgainstAnotherManifestThan: "cccc", in: out, names: ["bob"]))
+        XCTAssertEqual(reportsLeft(), ["alice"])
     }
 }

@@ -92,10 +92,15 @@ public struct ClassMerge: Sendable {
             }
         }
         for (name, copies) in found {
-            var distinct: [Located] = []
-            for copy in copies where !distinct.contains(where: { $0.report == copy.report }) { distinct.append(copy) }
-            if distinct.count > 1 { merge.duplicates[name] = distinct.map(\.folder) }
-            merge.reports.append(distinct[0])
+            // Compared as encoded, since a report holding a student's NaN is never == to itself.
+            var distinct: [(Located, Data?)] = []
+            for copy in copies {
+                let encoded = try? ReportIO.encode(copy.report)
+                if !distinct.contains(where: { $0.1 != nil && $0.1 == encoded }) { distinct.append((copy, encoded)) }
+            }
+            let distinctCopies = distinct.map(\.0)
+            if distinctCopies.count > 1 { merge.duplicates[name] = distinctCopies.map(\.folder) }
+            merge.reports.append(distinctCopies[0])
         }
         merge.reports.sort { $0.report.submission < $1.report.submission }
         for located in merge.reports {

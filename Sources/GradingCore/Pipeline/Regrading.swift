@@ -17,18 +17,26 @@ struct Regrading: Sendable {
     let note: String?
     let at: String
 
+    init(earlier: [String: SubmissionReport], planIDs: [String], regradedIDs: [String], digest: String, note: String?, at: String) {
+        self.earlier = earlier
+        self.planIDs = planIDs
+        self.regradedIDs = regradedIDs
+        self.digest = digest
+        self.note = note
+        self.at = at
+    }
+
+    /// Reads the earlier reports of `names` in the runner's OUT and checks that they may be regraded.
     init(runner: BatchRunner, plan: GradingPlan, names: [String], digest: String) throws {
         let options = runner.options
         let ids = plan.exercises.map(\.id)
-        planIDs = ids
+        var regradedIDs = ids
         if let asked = options.regradeExercises {
             let unknown = asked.filter { !ids.contains($0) }
             guard unknown.isEmpty else {
                 throw AssignmentError.noSuchExercise(unknown.joined(separator: ", "), known: ids)
             }
             regradedIDs = ids.filter { asked.contains($0) }
-        } else {
-            regradedIDs = ids
         }
         var earlier: [String: SubmissionReport] = [:]
         for name in names {
@@ -46,10 +54,8 @@ struct Regrading: Sendable {
             }
             earlier[name] = report
         }
-        self.earlier = earlier
-        self.digest = digest
-        note = options.regradeNote
-        at = BatchRunner.timestamp()
+        self.init(earlier: earlier, planIDs: ids, regradedIDs: regradedIDs, digest: digest, note: options.regradeNote,
+                  at: BatchRunner.timestamp())
     }
 
     /// `fresh` (a grading of `regradedIDs`) put into `old`: those exercises replaced, the others kept, the regrade
