@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps build demo test test-fast bench check install clean
+.PHONY: all deps deps-cluster build demo cluster-demo test test-fast bench check install clean
 
 all: build
 
@@ -25,6 +25,18 @@ deps:
 	  fi; \
 	fi
 
+# Slurm (slurmctld, slurmd, munge) for the cluster recipe's demo and its integration test. `make test` goes on
+# without it (SlurmClusterTests then skips, saying why); `make cluster-demo` needs it.
+deps-cluster:
+	@if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing: slurm-wlm"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm >/dev/null) || exit 1; \
+	  else \
+	    echo "Missing: slurm-wlm. Install it (Debian: sudo apt-get install slurm-wlm) and run make again." >&2; exit 1; \
+	  fi; \
+	fi
+
 build: deps
 	$(SWIFT) build --product grader
 
@@ -34,8 +46,14 @@ demo: build
 	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT)
 	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json and results.json; gradebook: $(DEMO_OUT)/grades.csv"
 
+# A throwaway single-node Slurm cluster grades the sample class as a job array of shards, merges, and compares the
+# gradebook with a single batch run's (grading/cluster/slurm/demo.sh; needs root).
+cluster-demo: build deps-cluster
+	grading/cluster/slurm/demo.sh $(CURDIR)/.build/debug/grader
+
 # Every test target, the slow end-to-end GradingIntegrationTests included.
 test: deps
+	@$(MAKE) --no-print-directory deps-cluster || echo "Going on without Slurm: SlurmClusterTests will be skipped."
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
