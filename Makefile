@@ -25,15 +25,18 @@ deps:
 	  fi; \
 	fi
 
-# Slurm (slurmctld, slurmd, munge) for the cluster recipe's demo and its integration test. `make test` goes on
-# without it (SlurmClusterTests then skips, saying why); `make cluster-demo` needs it.
+# The cluster recipes' tools: Slurm (slurmctld, slurmd, munge) for `make cluster-demo` and the Slurm test, kubectl
+# to read the Kubernetes manifest offline. `make test` goes on without them (ClusterRecipeTests then skips, saying why).
 deps-cluster:
-	@if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null; then \
+	@missing=""; \
+	{ command -v slurmctld && command -v slurmd && command -v munged; } >/dev/null || missing="$$missing slurm-wlm"; \
+	command -v kubectl >/dev/null || missing="$$missing kubernetes-client"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing: slurm-wlm"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm >/dev/null) || exit 1; \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	  else \
-	    echo "Missing: slurm-wlm. Install it (Debian: sudo apt-get install slurm-wlm) and run make again." >&2; exit 1; \
+	    echo "Missing:$$missing. Install them (Debian: sudo apt-get install$$missing) and run make again." >&2; exit 1; \
 	  fi; \
 	fi
 
@@ -53,7 +56,7 @@ cluster-demo: build deps-cluster
 
 # Every test target, the slow end-to-end GradingIntegrationTests included.
 test: deps
-	@$(MAKE) --no-print-directory deps-cluster || echo "Going on without Slurm: SlurmClusterTests will be skipped."
+	@$(MAKE) --no-print-directory deps-cluster || echo "Going on without them: ClusterRecipeTests will skip what they need."
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
