@@ -18,18 +18,12 @@ final class ClusterShardTests: XCTestCase {
         _ = TestPackage.isolateSandboxUIDs
     }
 
+    /// The scheduler variables of the machine running the tests are not the test's.
+    static let schedulerVariables = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN",
+                                     "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_COUNT"]
+
     func grader(_ arguments: [String], in package: TestPackage, environment: [String: String] = [:]) throws -> ProcessRun {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = package.root
-        var env = ProcessInfo.processInfo.environment
-        for key in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_COUNT"] {
-            env.removeValue(forKey: key)
-        }
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        return try ProcessRun.collect(process)
+        try ProcessRun.grader(binary, arguments, in: package.root, environment: environment, removing: Self.schedulerVariables)
     }
 
     /// Three students, one per shard of three (found by the shard scheme itself, so each process has work).

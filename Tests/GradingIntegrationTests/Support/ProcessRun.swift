@@ -7,6 +7,21 @@ struct ProcessRun {
     var stdout: String
     var stderr: String
 
+    /// Runs the grader `binary` with `arguments` in `directory`, with `environment` entries added to this process's
+    /// and `removing` names taken out of it.
+    static func grader(_ binary: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                       removing: [String] = []) throws -> ProcessRun {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        for name in removing { env.removeValue(forKey: name) }
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        return try collect(process)
+    }
+
     /// Runs `process` (configured but not started) with no input and both outputs captured. The streams are read
     /// concurrently so neither pipe fills up and blocks the child.
     static func collect(_ process: Process) throws -> ProcessRun {
