@@ -102,6 +102,17 @@ final class ClassMergeTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("grades.csv"), encoding: .utf8).split(separator: "\n").count, 2)
     }
 
+    func testAStudentNamedShardsIsAStudent() throws {
+        let out = folder("out")
+        try write(Self.report("shards"), in: out)
+        try record(1, of: 1, students: ["shards"], in: out)
+        let merge = try ClassMerge.collect(outs: [out])
+        XCTAssertEqual(merge.reports.map(\.report.submission), ["shards"])
+        XCTAssertTrue(merge.complete, "\(merge.problems())")
+        XCTAssertTrue(ShardRecord.isRecordName("12-of-16.json"))
+        XCTAssertFalse(ShardRecord.isRecordName("report.json"))
+    }
+
     func testShardRecordsOfTwoRunsAreRefused() throws {
         let out = folder("out")
         try write(Self.report("alice"), in: out)

@@ -68,8 +68,7 @@ public struct ClassMerge: Sendable {
             guard fm.fileExists(atPath: out.path, isDirectory: &isFolder), isFolder.boolValue else {
                 throw MergeError.notAFolder(out.path)
             }
-            for entry in try fm.contentsOfDirectory(atPath: out.path).sorted()
-            where !entry.hasPrefix(".") && entry != ShardRecord.folder {
+            for entry in try fm.contentsOfDirectory(atPath: out.path).sorted() where !entry.hasPrefix(".") {
                 let folder = out.appendingPathComponent(entry)
                 let url = folder.appendingPathComponent("report.json")
                 guard fm.fileExists(atPath: url.path) else { continue }
@@ -81,7 +80,8 @@ public struct ClassMerge: Sendable {
                 }
             }
             let records = out.appendingPathComponent(ShardRecord.folder)
-            for entry in ((try? fm.contentsOfDirectory(atPath: records.path)) ?? []).sorted() where entry.hasSuffix(".json") && !entry.hasPrefix(".") {
+            // Only I-of-N.json: a student named "shards" has report.json and results.json there.
+            for entry in ((try? fm.contentsOfDirectory(atPath: records.path)) ?? []).sorted() where ShardRecord.isRecordName(entry) {
                 let url = records.appendingPathComponent(entry)
                 do {
                     let record = try ReportIO.decoder().decode(ShardRecord.self, from: Data(contentsOf: url))

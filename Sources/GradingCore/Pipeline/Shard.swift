@@ -144,6 +144,13 @@ public struct ShardRecord: Codable, Sendable, Equatable {
     public static let scheme = "fnv1a-64(submission name) mod shards"
     public static let folder = "shards"
 
+    /// Whether a file name in OUT/shards/ is a record's (`I-of-N.json`).
+    public static func isRecordName(_ name: String) -> Bool {
+        guard name.hasSuffix(".json") else { return false }
+        let parts = name.dropLast(5).split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[1] == "of" && Int(parts[0]) != nil && Int(parts[2]) != nil
+    }
+
     public static func url(in out: URL, for shard: Shard) -> URL {
         out.appendingPathComponent(folder).appendingPathComponent(shard.recordName + ".json")
     }
