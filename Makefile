@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps build demo test test-fast bench check install clean
+.PHONY: all deps browser-deps build demo test test-fast bench check install clean
 
 all: build
 
@@ -25,6 +25,18 @@ deps:
 	  fi; \
 	fi
 
+# The browser the HTML report's test renders the page in (headless, offline): Debian's chromium, installed the same
+# way. Only `make test` needs it.
+browser-deps:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing: chromium"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
+	  else \
+	    echo "Missing: chromium. Install it (Debian: sudo apt-get install chromium) and run make again." >&2; exit 1; \
+	  fi; \
+	fi
+
 build: deps
 	$(SWIFT) build --product grader
 
@@ -35,7 +47,7 @@ demo: build
 	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json and results.json; gradebook: $(DEMO_OUT)/grades.csv"
 
 # Every test target, the slow end-to-end GradingIntegrationTests included.
-test: deps
+test: deps browser-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 

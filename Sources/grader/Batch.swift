@@ -32,6 +32,9 @@ struct Batch: ParsableCommand {
     @Flag(help: "Run only the visible tests.")
     var visibleOnly = false
 
+    @Flag(help: "Also record pictures of each student's code in the reports and write OUT/report.html (see `grader report`).")
+    var html = false
+
     func validate() throws {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
     }
@@ -65,11 +68,11 @@ struct Batch: ParsableCommand {
                 Terminal.error("graded \(done) of \(total): \(name) (\(Int(rate.rounded())) per minute)")
             }
         }
-        let runner = BatchRunner(grader: try setup.makeGrader(),
-                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
-                                                jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
-                                                assignment: plan.assignment),
-                                 progress: progress)
+        var options = BatchRunner.Options(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
+                                          jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
+                                          assignment: plan.assignment)
+        options.figures = html
+        let runner = BatchRunner(grader: try setup.makeGrader(), options: options, progress: progress)
         let result: BatchRunner.Result
         do { result = try runner.run() } catch {
             Terminal.error("grader batch could not run: \(error)")
@@ -84,6 +87,16 @@ struct Batch: ParsableCommand {
         print("Graded \(DisplayFormat.count(result.graded, "submission")) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(DisplayFormat.count(jobCount, "job")))" +
               (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".") +
               " Reports are in \(out); grades in \(out)/grades.csv.")
+        if html {
+            let folder = URL(fileURLWithPath: out)
+            do {
+                let url = try ReportFolder.writeHTML(reports: result.reports, exerciseIDs: plan.exercises.map(\.id), to: folder)
+                print("HTML report: \(url.path)")
+            } catch {
+                Terminal.error("The HTML report could not be written: \(error)")
+                throw ExitCode(2)
+            }
+        }
     }
 }
 
