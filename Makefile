@@ -40,11 +40,12 @@ browser-deps:
 build: deps
 	$(SWIFT) build --product grader
 
-# Batch-grades the bundled sample class and prints the class summary.
+# Batch-grades the bundled sample class, prints the class summary and writes the HTML report.
 demo: build
 	rm -rf $(DEMO_OUT)
-	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT)
-	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json and results.json; gradebook: $(DEMO_OUT)/grades.csv"
+	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT) --html
+	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json, results.json and report.html; gradebook: $(DEMO_OUT)/grades.csv"
+	@echo "Open the class's HTML report in a browser: $(abspath $(DEMO_OUT))/report.html"
 
 # Every test target, the slow end-to-end GradingIntegrationTests included.
 test: deps browser-deps

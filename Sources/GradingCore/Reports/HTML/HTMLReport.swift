@@ -71,7 +71,7 @@ public enum HTMLReport {
             guard count > 0 else { continue }
             out += "<tr><td><span class=\"status \(e(status.rawValue))\">\(e(status.rawValue))</span></td><td class=\"num\">\(count)</td>\(bar(Double(count), of: Double(max(reports.count, 1)), label: "\(count) of \(reports.count)"))</tr>"
         }
-        out += "</table></div></div>"
+        out += "</table>"
         // Every test of the exercise, in the order reports list them; a test a report lacks (not run) counts as not passed.
         var names: [(String, Visibility)] = []
         for exercise in found { for test in exercise.tests where !names.contains(where: { $0.0 == test.name }) { names.append((test.name, test.visibility)) } }
@@ -82,7 +82,7 @@ public enum HTMLReport {
             let percent = Int((100 * Double(passed) / Double(total)).rounded())
             out += "<tr><td>\(e(name))</td><td>\(e(visibility.rawValue))</td><td class=\"num\">\(passed) of \(reports.count)</td>\(bar(Double(passed), of: Double(total), label: "\(percent)%"))</tr>"
         }
-        return out + "</tbody></table></section>"
+        return out + "</tbody></table></div></div></section>"
     }
 
     static func misconceptionSection(_ summary: ClassSummary) -> String {
