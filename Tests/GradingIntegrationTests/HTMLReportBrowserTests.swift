@@ -47,10 +47,12 @@ final class HTMLReportBrowserTests: XCTestCase {
                        : try run("/usr/bin/timeout", ["120", chromium] + flags + arguments)
     }
 
-    /// Console messages the page produced (load failures and script errors show up here), other than `allowed`.
+    /// Console messages from the report's own page (failed loads and script errors show up there), other than
+    /// `allowed`; the browser's internal pages (chrome://) log things of their own.
     private func consoleProblems(_ stderr: String, allowed: String) -> [String] {
         stderr.split(separator: "\n").map(String.init).filter {
-            ($0.contains(":CONSOLE") || $0.contains("net::ERR") || $0.contains("Uncaught")) && !$0.contains(allowed)
+            ($0.contains(":CONSOLE") || $0.contains("net::ERR") || $0.contains("Uncaught")) && $0.contains("file://")
+                && !$0.contains(allowed)
         }
     }
 
@@ -110,6 +112,7 @@ final class HTMLReportBrowserTests: XCTestCase {
         let html = try String(contentsOf: page, encoding: .utf8)
         XCTAssertFalse(html.lowercased().contains("<script"), "no script at all, and none injected")
         XCTAssertFalse(html.contains("<img"))
+        XCTAssertFalse(html.contains(" src=\"") || html.contains("href=\"http") || html.contains("url("), "nothing to fetch")
 
         // The browser: load with a measuring script appended to a copy (the report itself has none).
         let measured = out.appendingPathComponent("measured.html")

@@ -93,7 +93,7 @@ public struct FigureProbe: Sendable {
     public var next: @Sendable (_ replies: [WorkerReply]) -> WorkerCall?
     /// The figures, from the probe's replies and the exercise's test runs. Empty when there is nothing to show.
     public var draw: @Sendable (_ outcome: ProbeOutcome) -> [Figure]
-    /// CPU time allowed for each call.
+    /// Time allowed for all the probe's calls together.
     public var timeLimitSeconds: Double
 
     public init(name: String, timeLimitSeconds: Double = 5,

@@ -149,8 +149,10 @@ public final class SubmissionGrader: Sendable {
             let reports = tests.indices.map { Self.testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
             judgeSeconds += Date().timeIntervalSince(judgeStart)
             var report = Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports)
-            // Pictures only of code that answered at least one test: a stub or a crash has nothing to show.
-            if options.figures && runs.contains(where: { $0.replies != nil }) {
+            // Pictures only of code that answered at least one test (a stub or a crash has nothing to show) and
+            // never made one time out (a hang should cost its time limit once, not again for the pictures).
+            if options.figures && runs.contains(where: { $0.replies != nil })
+                && !runs.contains(where: { if case .timedOut = $0.outcome { return true } else { return false } }) {
                 let probeStart = Date()
                 report.figures = grader.figureProbes(seed: options.seed).flatMap { probe in
                     let (replies, failure) = session.run(probe: probe)

@@ -37,7 +37,7 @@ extension AdamGrader {
 
     public func figureProbes(seed: UInt64) -> [FigureProbe] {
         let reference = self.reference
-        return [FigureProbe(name: "quadratic", timeLimitSeconds: 2, next: Self.nextStep) { outcome in
+        return [FigureProbe(name: "quadratic", next: Self.nextStep) { outcome in
             var referenceReplies: [WorkerReply] = []
             while let call = Self.nextStep(after: referenceReplies) { referenceReplies.append(simulate(call, using: reference)) }
             func trajectory(_ replies: [WorkerReply]) -> [[Double]] {
