@@ -157,6 +157,14 @@ final class HTMLReportBrowserTests: XCTestCase {
             XCTAssertEqual(Array(data.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "\(name) is a PNG")
             XCTAssertGreaterThan(data.count, 20_000, "\(name) shows more than a blank page")
         }
+        // Printable: the student's page prints to PDF (one student per page in the class report's print style).
+        let pdf = Self.artifacts.appendingPathComponent("report-student.pdf")
+        try? FileManager.default.removeItem(at: pdf)
+        let printed = try browser(["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", out.appendingPathComponent("frank-mixed/report.html").absoluteString])
+        XCTAssertEqual(printed.status, 0, printed.stderr)
+        let pdfData = try Data(contentsOf: pdf)
+        XCTAssertEqual(String(decoding: pdfData.prefix(5), as: UTF8.self), "%PDF-")
+        XCTAssertGreaterThan(pdfData.count, 20_000)
     }
 
     func testCheckHTMLDrawsThePicturesOfTheStudentsOwnCode() throws {

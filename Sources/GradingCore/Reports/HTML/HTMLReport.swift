@@ -147,11 +147,17 @@ public enum HTMLReport {
     static func studentSection(_ report: SubmissionReport, anchor: String, backLink: Bool) -> String {
         var out = "<section class=\"student\(backLink ? "" : " standalone")\" id=\"\(anchor)\"><h2>\(e(report.submission))</h2>"
         out += "<p class=\"lead\">\(pts(report.score)) of \(pts(report.maxScore)) points · assignment \(e(report.assignment)) · seed \(report.seed) · \(report.includesHidden ? "visible and hidden tests" : "visible tests only") · sandbox \(e(report.sandbox))\(backLink ? " · <a href=\"#students\">back to the class</a>" : "")</p>"
+        out += "<table class=\"overview\"><thead><tr><th>exercise</th><th>status</th><th>points</th><th>failing tests</th></tr></thead><tbody>"
+        for exercise in report.exercises {
+            let failing = exercise.tests.filter { $0.status != .passed && $0.status != .skipped }.count
+            out += "<tr><td><a href=\"#\(anchor)-\(e(exercise.id))\">\(e(exercise.id))</a></td><td><span class=\"status \(e(exercise.status.rawValue))\">\(e(exercise.status.rawValue))</span></td><td class=\"num\">\(pts(exercise.score)) / \(pts(exercise.maxScore))</td><td class=\"num\">\(failing)</td></tr>"
+        }
+        out += "</tbody></table>"
         if !report.notices.isEmpty {
             out += "<ul class=\"notices\">" + report.notices.map { "<li class=\"warn\">\(e($0))</li>" }.joined() + "</ul>"
         }
         for exercise in report.exercises {
-            out += "<div class=\"exercise-result\"><h3>\(e(exercise.id)) <span class=\"status \(e(exercise.status.rawValue))\">\(e(exercise.status.rawValue))</span> <span class=\"points\">\(pts(exercise.score)) / \(pts(exercise.maxScore))</span></h3>"
+            out += "<div class=\"exercise-result\" id=\"\(anchor)-\(e(exercise.id))\"><h3>\(e(exercise.id)) <span class=\"status \(e(exercise.status.rawValue))\">\(e(exercise.status.rawValue))</span> <span class=\"points\">\(pts(exercise.score)) / \(pts(exercise.maxScore))</span></h3>"
             out += "<p>\(e(exercise.message))</p>"
             if !exercise.diagnostics.isEmpty {
                 out += "<pre class=\"output\">" + exercise.diagnostics.prefix(20).map { e("\($0.file):\($0.line):\($0.column): \($0.severity): \($0.message)") }.joined(separator: "\n") + "</pre>"
