@@ -111,6 +111,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(folder.exerciseIDs, ["softmax", "he-init"])
         XCTAssertTrue(folder.notices.contains { $0.hasPrefix("broken/report.json could not be read") }, "\(folder.notices)")
         XCTAssertTrue(folder.notices.contains { $0.contains("lists ghost") }, "\(folder.notices)")
+        XCTAssertTrue(folder.notices.contains { $0.contains("--html` records them") }, "the fixtures have no pictures: \(folder.notices)")
 
         let url = try folder.writeHTML(to: out)
         let page = try String(contentsOf: url, encoding: .utf8)

@@ -58,6 +58,9 @@ public struct ReportFolder {
         } else {
             notices.append("grades.csv is missing from \(folder.path); exercises are taken from the reports.")
         }
+        if !reports.isEmpty && !reports.contains(where: { $0.exercises.contains { $0.figures != nil } }) {
+            notices.append("These reports carry no pictures of the students' code; `grader batch SUBMISSIONS --out \(folder.path) --html` records them.")
+        }
         if exerciseIDs.isEmpty {
             for report in reports { for exercise in report.exercises where !exerciseIDs.contains(exercise.id) { exerciseIDs.append(exercise.id) } }
         }
