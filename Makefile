@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps deps-cluster build demo cluster-demo test test-fast bench check install clean
+.PHONY: all deps deps-cluster browser-deps build demo cluster-demo test test-fast bench check install clean
 
 all: build
 
@@ -40,14 +40,27 @@ deps-cluster:
 	  fi; \
 	fi
 
+# The browser the HTML report's test renders the page in (headless, offline): Debian's chromium, installed the same
+# way. Only `make test` needs it.
+browser-deps:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing: chromium"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
+	  else \
+	    echo "Missing: chromium. Install it (Debian: sudo apt-get install chromium) and run make again." >&2; exit 1; \
+	  fi; \
+	fi
+
 build: deps
 	$(SWIFT) build --product grader
 
-# Batch-grades the bundled sample class and prints the class summary.
+# Batch-grades the bundled sample class, prints the class summary and writes the HTML report.
 demo: build
 	rm -rf $(DEMO_OUT)
-	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT)
-	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json and results.json; gradebook: $(DEMO_OUT)/grades.csv"
+	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT) --html
+	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json, results.json and report.html; gradebook: $(DEMO_OUT)/grades.csv"
+	@echo "Open the class's HTML report in a browser: $(abspath $(DEMO_OUT))/report.html"
 
 # A throwaway single-node Slurm cluster grades the sample class as a job array of shards, merges, and compares the
 # gradebook with a single batch run's (grading/cluster/slurm/demo.sh; needs root).
@@ -55,7 +68,7 @@ cluster-demo: build deps-cluster
 	grading/cluster/slurm/demo.sh $(CURDIR)/.build/debug/grader
 
 # Every test target, the slow end-to-end GradingIntegrationTests included.
-test: deps
+test: deps browser-deps
 	@$(MAKE) --no-print-directory deps-cluster || echo "Going on without them: ClusterRecipeTests will skip what they need."
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing

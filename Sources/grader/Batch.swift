@@ -47,6 +47,9 @@ struct Batch: ParsableCommand {
     @Option(help: "With --only or --exercise: the reason for the regrade, recorded in each regraded report.")
     var reason: String?
 
+    @Flag(help: "Also record pictures of each student's code in the reports and write OUT/report.html (see `grader report`).")
+    var html = false
+
     func validate() throws {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
         if (shard != nil || shards != nil) && (!only.isEmpty || !exercises.isEmpty) {
@@ -91,13 +94,13 @@ struct Batch: ParsableCommand {
                 Terminal.error("graded \(done) of \(total): \(name) (\(Int(rate.rounded())) per minute)")
             }
         }
-        let runner = BatchRunner(grader: try setup.makeGrader(),
-                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
-                                                jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
-                                                assignment: plan.assignment, shard: selectedShard,
-                                                only: only.isEmpty ? nil : only, regradeExercises: exercises.isEmpty ? nil : exercises,
-                                                regradeNote: reason),
-                                 progress: progress)
+        var options = BatchRunner.Options(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
+                                          jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
+                                          assignment: plan.assignment, shard: selectedShard,
+                                          only: only.isEmpty ? nil : only, regradeExercises: exercises.isEmpty ? nil : exercises,
+                                          regradeNote: reason)
+        options.figures = html
+        let runner = BatchRunner(grader: try setup.makeGrader(), options: options, progress: progress)
         let result: BatchRunner.Result
         do { result = try runner.run() } catch {
             Terminal.error("grader batch could not run: \(error)")
@@ -110,13 +113,14 @@ struct Batch: ParsableCommand {
         let graded = "Graded \(DisplayFormat.count(result.graded, "submission")) in \(DisplayFormat.seconds(result.seconds)) s (\(Int(rate.rounded())) per minute, \(DisplayFormat.count(jobCount, "job")))"
             + (result.resumed > 0 ? "; \(result.resumed) finished earlier were kept." : ".")
         if let record = result.shardRecord {
-            print("Shard \(record.shard) of \(record.shards): \(DisplayFormat.count(record.students.count, "student")) of \(record.submissionCount). \(graded) Reports are in \(out); \(out)/shards/\(record.shard)-of-\(record.shards).json records the shard. When every shard is done, run grader merge \(out).")
+            print("Shard \(record.shard) of \(record.shards): \(DisplayFormat.count(record.students.count, "student")) of \(record.submissionCount). \(graded) Reports are in \(out); \(out)/shards/\(record.shard)-of-\(record.shards).json records the shard. When every shard is done, run grader merge \(out)" + (html ? ", then grader report \(out) for the HTML report." : "."))
             return
         }
         if only.isEmpty && exercises.isEmpty {
             let summary = ClassSummary(reports: result.reports, exerciseIDs: plan.exercises.map(\.id))
             print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
             print(graded + " Reports are in \(out); grades in \(out)/grades.csv.")
+            if html { try writeHTML(reports: result.reports, exerciseIDs: plan.exercises.map(\.id)) }
             return
         }
         // A regrade changed some reports: the gradebook is rebuilt from every report in OUT, as `grader merge` does.
@@ -126,7 +130,27 @@ struct Batch: ParsableCommand {
                   + (report.regraded.map { " (regraded \($0.exercises.joined(separator: ", ")): \($0.reason))" } ?? " (graded for the first time)"))
         }
         let status = try Merge.rebuild(outs: [URL(fileURLWithPath: out)], into: URL(fileURLWithPath: out), submissions: nil)
+        if html {
+            // The class page covers every report in OUT, not only the regraded ones.
+            do {
+                let url = try ReportFolder.read(URL(fileURLWithPath: out)).writeHTML(to: URL(fileURLWithPath: out))
+                print("HTML report: \(url.path)")
+            } catch {
+                Terminal.error("The HTML report could not be written: \(error)")
+                throw ExitCode(2)
+            }
+        }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    private func writeHTML(reports: [SubmissionReport], exerciseIDs: [String]) throws {
+        do {
+            let url = try ReportFolder.writeHTML(reports: reports, exerciseIDs: exerciseIDs, to: URL(fileURLWithPath: out))
+            print("HTML report: \(url.path)")
+        } catch {
+            Terminal.error("The HTML report could not be written: \(error)")
+            throw ExitCode(2)
+        }
     }
 }
 

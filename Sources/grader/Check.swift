@@ -18,6 +18,9 @@ struct Check: ParsableCommand {
     @Option(help: "Also write the report as JSON to this path.")
     var json: String?
 
+    @Option(help: "Also write the report as a self-contained HTML page, with pictures of what your code does, to this path.")
+    var html: String?
+
     @Flag(help: "Run the hidden tests too (for instructors; students do not have them).")
     var hidden = false
 
@@ -31,7 +34,8 @@ struct Check: ParsableCommand {
             throw ExitCode(2)
         }
         let options = SubmissionGrader.Options(seed: seedOption.seed, includeHidden: hidden,
-                                               exercises: exercises.isEmpty ? nil : exercises, assignment: assignmentOption.name)
+                                               exercises: exercises.isEmpty ? nil : exercises, assignment: assignmentOption.name,
+                                               figures: html != nil)
         // An unknown assignment or exercise id: say which ones there are.
         do { _ = try setup.manifest.plan(assignment: options.assignment, exercises: options.exercises) } catch {
             Terminal.error("\(error)")
@@ -48,6 +52,13 @@ struct Check: ParsableCommand {
                 Terminal.error("The report could not be written to \(json): \(error)")
                 throw ExitCode(2)
             }
+        }
+        if let html {
+            do { try ReportIO.writeAtomically(Data(HTMLReport.studentPage(report).utf8), to: URL(fileURLWithPath: html)) } catch {
+                Terminal.error("The HTML report could not be written to \(html): \(error)")
+                throw ExitCode(2)
+            }
+            print("HTML report: \(html)")
         }
         let allPassed = report.exercises.allSatisfy { $0.status == .passed }
         if !allPassed { throw ExitCode(1) }

@@ -9,7 +9,7 @@ struct Grader: ParsableCommand {
         commandName: "grader",
         abstract: "Grades the deep-learning training exercises against the reference engine.",
         version: GraderEnvironment.graderVersion,
-        subcommands: [Check.self, Batch.self, Merge.self, Export.self, GradCheckCommand.self, Bench.self, Stubs.self, NewExercise.self]
+        subcommands: [Check.self, Batch.self, Report.self, Merge.self, Export.self, GradCheckCommand.self, Bench.self, Stubs.self, NewExercise.self]
     )
 }
 

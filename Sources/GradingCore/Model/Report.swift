@@ -91,6 +91,8 @@ public struct ExerciseReport: Codable, Sendable, Equatable {
     /// Compiler diagnostics (file, line, column, message) for `compile-error`.
     public var diagnostics: [Diagnostic]
     public var tests: [TestReport]
+    /// Pictures of the student's code (optional; recorded when a report with pictures was asked for).
+    public var figures: [Figure]?
 
     public init(id: String, maxScore: Double, status: ExerciseStatus, message: String,
                 diagnostics: [Diagnostic] = [], tests: [TestReport]) {

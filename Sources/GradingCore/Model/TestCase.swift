@@ -63,4 +63,11 @@ public protocol GradableExercise: Sendable {
     func makeTest(spec: TestSpec, seed: UInt64) -> TestCase
     /// The functions the student writes, in the order of the exercise file.
     var functions: [ExerciseFunction] { get }
+    /// The pictures of the student's own code this exercise can draw (`Figure`), gathered from the same worker
+    /// after the tests when a report with pictures is asked for. None by default.
+    func figureProbes(seed: UInt64) -> [FigureProbe]
+}
+
+extension GradableExercise {
+    public func figureProbes(seed: UInt64) -> [FigureProbe] { [] }
 }

@@ -27,6 +27,8 @@ public final class BatchRunner: Sendable {
         public var includeHidden: Bool
         /// The assignment to grade (the manifest's first when nil).
         public var assignment: String?
+        /// Record each exercise's pictures of the student's code in the reports (see `SubmissionGrader.Options`).
+        public var figures = false
         /// The slice of the class to grade (all of it when nil).
         public var shard: Shard?
         /// Regrade these submissions (folder names in OUT) only.
@@ -131,7 +133,7 @@ public final class BatchRunner: Sendable {
     public func run() throws -> Result {
         let start = Date()
         let gradeOptions = SubmissionGrader.Options(seed: options.seed, includeHidden: options.includeHidden,
-                                                    assignment: options.assignment)
+                                                    assignment: options.assignment, figures: options.figures)
         let plan = try grader.plan(gradeOptions)
         let everyone = try Self.listSubmissions(in: options.submissions, excluding: options.out)
         var submissions = everyone
@@ -255,6 +257,7 @@ public final class BatchRunner: Sendable {
               let report = try? ReportIO.decoder().decode(SubmissionReport.self, from: data),
               report.assignment == assignment, report.seed == options.seed, report.includesHidden == options.includeHidden,
               report.graderVersion == GraderEnvironment.graderVersion, report.manifestDigest == grader.manifest.digest,
+              !options.figures || report.exercises.allSatisfy({ $0.figures != nil || ![.passed, .partial, .failed].contains($0.status) }),
               FileManager.default.fileExists(atPath: folder(for: name).appendingPathComponent("results.json").path)
         else { return nil }
         return report

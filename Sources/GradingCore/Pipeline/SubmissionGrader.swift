@@ -24,11 +24,16 @@ public final class SubmissionGrader: Sendable {
         public var exercises: [String]?
         /// The assignment to grade (the manifest's first when nil).
         public var assignment: String?
-        public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil, assignment: String? = nil) {
+        /// Also gather each exercise's pictures of the student's code (`GradableExercise.figureProbes`) and record
+        /// them in the report, for the HTML report.
+        public var figures: Bool
+        public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil, assignment: String? = nil,
+                    figures: Bool = false) {
             self.seed = seed
             self.includeHidden = includeHidden
             self.exercises = exercises
             self.assignment = assignment
+            self.figures = figures
         }
     }
 
@@ -111,6 +116,9 @@ public final class SubmissionGrader: Sendable {
         session?.keepAcrossExercises = true
         session?.cpuSecondsForAll = plan.exercises.flatMap { Self.specs($0, options) }
             .reduce(0) { $0 + ($1.timeLimitSeconds ?? manifest.defaults.timeLimitSeconds) }
+            + (options.figures ? plan.exercises.reduce(0) { total, exercise in
+                total + (graders.first { $0.id == exercise.id }?.figureProbes(seed: options.seed) ?? []).reduce(0) { $0 + $1.timeLimitSeconds }
+            } : 0)
         session?.replyLimit = replyLimit
         defer { session?.close() }
         for exercise in plan.exercises {
@@ -140,7 +148,20 @@ public final class SubmissionGrader: Sendable {
             let judgements = judgeExercise(tests, replies: runs.map(\.replies))
             let reports = tests.indices.map { Self.testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
             judgeSeconds += Date().timeIntervalSince(judgeStart)
-            exercises.append(Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports))
+            var report = Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports)
+            // Pictures only of code that answered at least one test (a stub or a crash has nothing to show) and
+            // never made one time out (a hang should cost its time limit once, not again for the pictures).
+            if options.figures && runs.contains(where: { $0.replies != nil })
+                && !runs.contains(where: { if case .timedOut = $0.outcome { return true } else { return false } }) {
+                let probeStart = Date()
+                report.figures = grader.figureProbes(seed: options.seed).flatMap { probe in
+                    let (replies, failure) = session.run(probe: probe)
+                    return probe.draw(ProbeOutcome(replies: replies, failure: failure, tests: tests,
+                                                   testReplies: runs.map(\.replies), testReports: reports))
+                }
+                runSeconds += Date().timeIntervalSince(probeStart)
+            }
+            exercises.append(report)
         }
         return makeReport(name: name, assignment: plan.assignment, options: options, exercises: exercises, notices: notices,
                           timings: Timings(compileSeconds: compiled.seconds, runSeconds: runSeconds, judgeSeconds: judgeSeconds,
