@@ -68,8 +68,8 @@ public func rmsPropStep(parameters: inout Tensor, gradient: Tensor, state: inout
 ///     m̂ = m / (1 − β1ᵗ)              v̂ = v / (1 − β2ᵗ)
 ///     θ ← θ − lr · m̂ / (√v̂ + ε)
 ///
-/// Because m and v start at zero, without the correction the first step would be (1 − β1)/√(1 − β2) ≈ 3.2× too
-/// small for the defaults; with it, the first step moves each parameter by ≈ lr·sign(g) (exactly
+/// Because m and v start at zero, without the correction the first step would be (1 − β1)/√(1 − β2) times the
+/// corrected one, ≈ 3.2× too large for the defaults; with it, the first step moves each parameter by ≈ lr·sign(g) (exactly
 /// lr·|g|/(|g| + ε)).
 public func adamStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState,
                      learningRate: Double, beta1: Double, beta2: Double, epsilon: Double) {

@@ -6,7 +6,7 @@ import TensorKit
 public enum AdamMisconceptions {
     public static let noBiasCorrection = Misconception(
         id: "no-bias-correction",
-        summary: "Your Adam step uses m and v directly, without bias correction; since both start at zero, the early steps are far too small (the first by a factor of about (1 − β1)/√(1 − β2)).",
+        summary: "Your Adam step uses m and v directly, without bias correction; since both start at zero, the early steps have the wrong size (the first is (1 − β1)/√(1 − β2) times the corrected step, about 3.2 times too large for β1 = 0.9 and β2 = 0.999).",
         fix: "Divide by the bias corrections: m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ), then θ ← θ − lr·m̂/(√v̂ + ε).")
     public static let epsilonInsideSqrt = Misconception(
         id: "epsilon-inside-sqrt",
