@@ -32,8 +32,11 @@ struct Batch: ParsableCommand {
     @Flag(help: "Run only the visible tests.")
     var visibleOnly = false
 
+    @OptionGroup var secretOption: HiddenSecretOption
+
     func validate() throws {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
+        try secretOption.requireSecretForPerStudentInputs()
     }
 
     func run() throws {
@@ -65,11 +68,12 @@ struct Batch: ParsableCommand {
                 Terminal.error("graded \(done) of \(total): \(name) (\(Int(rate.rounded())) per minute)")
             }
         }
-        let runner = BatchRunner(grader: try setup.makeGrader(),
-                                 options: .init(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
-                                                jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
-                                                assignment: plan.assignment),
-                                 progress: progress)
+        var options = BatchRunner.Options(submissions: URL(fileURLWithPath: submissions), out: URL(fileURLWithPath: out),
+                                          jobs: jobCount, seed: seedOption.seed, includeHidden: !visibleOnly,
+                                          assignment: plan.assignment)
+        options.hiddenSecret = try secretOption.load()
+        options.perStudentInputs = secretOption.perStudentInputs
+        let runner = BatchRunner(grader: try setup.makeGrader(), options: options, progress: progress)
         let result: BatchRunner.Result
         do { result = try runner.run() } catch {
             Terminal.error("grader batch could not run: \(error)")

@@ -9,7 +9,8 @@ struct Grader: ParsableCommand {
         commandName: "grader",
         abstract: "Grades the deep-learning training exercises against the reference engine.",
         version: GraderEnvironment.graderVersion,
-        subcommands: [Check.self, Batch.self, GradCheckCommand.self, Bench.self, Stubs.self, NewExercise.self]
+        subcommands: [Check.self, Batch.self, GradCheckCommand.self, Bench.self, Stubs.self, NewExercise.self,
+                      Gradescope.self]
     )
 }
 
@@ -25,6 +26,32 @@ struct AssignmentOption: ParsableArguments {
 struct SeedOption: ParsableArguments {
     @Option(help: "The seed that generates every test input; reports record it, and the same seed gives the same scores.")
     var seed: UInt64 = 2026
+}
+
+/// The course secret hidden tests are derived from (see `CourseSecret`), for `batch` and `gradescope run`.
+struct HiddenSecretOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "A file holding the course secret: hidden tests then take their inputs from a seed derived from it, not from --seed (default: the GRADER_HIDDEN_SECRET environment variable, if set).",
+        valueName: "path"))
+    var secretFile: String?
+
+    @Flag(help: "With a course secret, give every submission its own hidden inputs, derived from the secret and the submission's name (the student id).")
+    var perStudentInputs = false
+
+    /// For commands that grade: per-student inputs need a secret to derive them from.
+    func requireSecretForPerStudentInputs() throws {
+        if perStudentInputs, secretFile == nil, ProcessInfo.processInfo.environment[CourseSecret.environmentVariable] == nil {
+            throw ValidationError("--per-student-inputs needs a course secret: pass --secret-file PATH or set \(CourseSecret.environmentVariable).")
+        }
+    }
+
+    /// The secret, or nil when none is configured; a secret that cannot be read stops the command (exit status 2).
+    func load() throws -> CourseSecret? {
+        do { return try CourseSecret.load(file: secretFile) } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(2)
+        }
+    }
 }
 
 enum Terminal {

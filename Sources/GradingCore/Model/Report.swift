@@ -18,6 +18,9 @@ public struct SubmissionReport: Codable, Sendable, Equatable {
     public var timings: Timings
     /// Problems with the submission as a whole (refused files and why).
     public var notices: [String]
+    /// Where the hidden tests' seed came from when a course secret was used (absent otherwise): the derivation's
+    /// id and student, never the seed. For the instructor's report only; `results.json` never shows it.
+    public var hiddenSeed: HiddenSeedRecord?
 
     public init(submission: String, assignment: String, seed: UInt64, exercises: [ExerciseReport], includesHidden: Bool,
                 graderVersion: String, toolchain: String, sandbox: String, timings: Timings, notices: [String]) {
@@ -33,6 +36,17 @@ public struct SubmissionReport: Codable, Sendable, Equatable {
         self.notices = notices
         self.score = exercises.reduce(0) { $0 + $1.score }
         self.maxScore = exercises.reduce(0) { $0 + $1.maxScore }
+    }
+}
+
+/// What a report records of a hidden seed derived from the course secret (see `HiddenSeed`): enough for a regrade
+/// given the secret to reproduce the same hidden inputs, and nothing about the seed itself.
+public struct HiddenSeedRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var student: String?
+    public init(id: String, student: String?) {
+        self.id = id
+        self.student = student
     }
 }
 

@@ -21,6 +21,9 @@ public final class BatchRunner: Sendable {
         public var includeHidden: Bool
         /// The assignment to grade (the manifest's first when nil).
         public var assignment: String?
+        /// The course secret and whether hidden inputs are per student (see `SubmissionGrader.Options`).
+        public var hiddenSecret: CourseSecret?
+        public var perStudentInputs = false
         public init(submissions: URL, out: URL, jobs: Int, seed: UInt64, includeHidden: Bool = true, assignment: String? = nil) {
             self.submissions = submissions
             self.out = out
@@ -95,7 +98,8 @@ public final class BatchRunner: Sendable {
     public func run() throws -> Result {
         let start = Date()
         let gradeOptions = SubmissionGrader.Options(seed: options.seed, includeHidden: options.includeHidden,
-                                                    assignment: options.assignment)
+                                                    assignment: options.assignment, hiddenSecret: options.hiddenSecret,
+                                                    perStudentInputs: options.perStudentInputs)
         let plan = try grader.plan(gradeOptions)
         let submissions = try Self.listSubmissions(in: options.submissions, excluding: options.out)
         try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
@@ -105,7 +109,10 @@ public final class BatchRunner: Sendable {
         var reports = [SubmissionReport?](repeating: nil, count: submissions.count)
         var pending: [Int] = []
         for (index, submission) in submissions.enumerated() {
-            if let done = finishedReport(name: submission.name, assignment: plan.assignment) { reports[index] = done } else { pending.append(index) }
+            if let done = finishedReport(name: submission.name, assignment: plan.assignment), done.hiddenSeed?.id
+                == gradeOptions.hiddenSeed(assignment: plan.assignment, submission: submission.name)?.id {
+                reports[index] = done
+            } else { pending.append(index) }
         }
         let resumed = submissions.count - pending.count
         let queue = BatchQueue(pending: pending, reports: reports)

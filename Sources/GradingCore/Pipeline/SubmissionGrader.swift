@@ -24,11 +24,25 @@ public final class SubmissionGrader: Sendable {
         public var exercises: [String]?
         /// The assignment to grade (the manifest's first when nil).
         public var assignment: String?
-        public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil, assignment: String? = nil) {
+        /// The course secret: hidden tests then take their inputs from a seed derived from it (`HiddenSeed`)
+        /// instead of from `seed`. Without it, hidden tests use `seed` like the visible ones.
+        public var hiddenSecret: CourseSecret?
+        /// With a secret: derive each submission's hidden seed from its name as well (per-student inputs).
+        public var perStudentInputs: Bool
+        public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil, assignment: String? = nil,
+                    hiddenSecret: CourseSecret? = nil, perStudentInputs: Bool = false) {
             self.seed = seed
             self.includeHidden = includeHidden
             self.exercises = exercises
             self.assignment = assignment
+            self.hiddenSecret = hiddenSecret
+            self.perStudentInputs = perStudentInputs
+        }
+
+        /// The hidden tests' seed for submission `name` of `assignment` (nil: they use `seed`).
+        public func hiddenSeed(assignment: String, submission name: String) -> HiddenSeed? {
+            guard includeHidden, let hiddenSecret else { return nil }
+            return HiddenSeed.derive(secret: hiddenSecret, assignment: assignment, student: perStudentInputs ? name : nil)
         }
     }
 
@@ -131,8 +145,10 @@ public final class SubmissionGrader: Sendable {
             guard let session, let grader = graders.first(where: { $0.id == exercise.id }) else {
                 exercises.append(skipped(.compileError, "The submission could not be compiled.")); continue
             }
-            // Each grader derives every test's own inputs from the run's seed and the test's name (TestSeeds).
-            let tests = specs.map { grader.makeTest(spec: $0, seed: options.seed) }
+            // Each grader derives every test's own inputs from the run's seed and the test's name (TestSeeds); hidden
+            // tests from the secret's seed when there is one.
+            let hidden = options.hiddenSeed(assignment: plan.assignment, submission: name)
+            let tests = specs.map { grader.makeTest(spec: $0, seed: $0.visibility == .hidden ? hidden?.seed ?? options.seed : options.seed) }
             let runStart = Date()
             let runs = session.run(tests: tests)
             runSeconds += Date().timeIntervalSince(runStart)
@@ -164,10 +180,14 @@ public final class SubmissionGrader: Sendable {
 
     private func makeReport(name: String, assignment: String, options: Options, exercises: [ExerciseReport], notices: [String],
                             timings: Timings) -> SubmissionReport {
-        SubmissionReport(submission: name, assignment: assignment, seed: options.seed, exercises: exercises,
-                         includesHidden: options.includeHidden,
-                         graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
-                         sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
+        var report = SubmissionReport(submission: name, assignment: assignment, seed: options.seed, exercises: exercises,
+                                      includesHidden: options.includeHidden,
+                                      graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
+                                      sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
+        report.hiddenSeed = options.hiddenSeed(assignment: assignment, submission: name).map {
+            HiddenSeedRecord(id: $0.id, student: $0.student)
+        }
+        return report
     }
 
     /// The largest reply the grader reads for a call: what the exercise declaring the call's function says a
