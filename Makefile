@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps deps-cluster browser-deps build demo cluster-demo test test-fast bench check install clean
+.PHONY: all deps deps-cluster browser-deps build demo cluster-demo test test-fast bench check install release gradescope clean
 
 all: build
 
@@ -91,6 +91,14 @@ install: deps
 	mkdir -p $(PREFIX)/bin
 	ln -sf $(CURDIR)/.build/release/grader $(PREFIX)/bin/grader
 	@echo "Installed $(PREFIX)/bin/grader (a link to .build/release/grader). Make sure $(PREFIX)/bin is on your PATH, then run 'grader check' inside this folder."
+
+# The student kit (see README: release → distribute → collect → grade → publish) and the Gradescope bundle.
+KIT_OUT ?= ../training-kit
+release: build
+	$(SWIFT) run --skip-build grader release --out $(KIT_OUT)
+
+gradescope: build
+	$(SWIFT) run --skip-build grader gradescope --out autograder.zip $(if $(SECRET),--secret-file $(SECRET),)
 
 bench: deps
 	$(SWIFT) build -c release --product grader

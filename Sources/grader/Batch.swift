@@ -50,6 +50,8 @@ struct Batch: ParsableCommand {
     @Flag(help: "Also record pictures of each student's code in the reports and write OUT/report.html (see `grader report`).")
     var html = false
 
+    @OptionGroup var secretOption: HiddenSecretOption
+
     func validate() throws {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64; got \(jobs).") }
         if (shard != nil || shards != nil) && (!only.isEmpty || !exercises.isEmpty) {
@@ -58,6 +60,7 @@ struct Batch: ParsableCommand {
         if reason != nil && only.isEmpty && exercises.isEmpty {
             throw ValidationError("--reason goes with a regrade (--only or --exercise).")
         }
+        try secretOption.requireSecretForPerStudentInputs()
     }
 
     func run() throws {
@@ -100,6 +103,8 @@ struct Batch: ParsableCommand {
                                           only: only.isEmpty ? nil : only, regradeExercises: exercises.isEmpty ? nil : exercises,
                                           regradeNote: reason)
         options.figures = html
+        options.hiddenSecret = try secretOption.load()
+        options.perStudentInputs = secretOption.perStudentInputs
         let runner = BatchRunner(grader: try setup.makeGrader(), options: options, progress: progress)
         let result: BatchRunner.Result
         do { result = try runner.run() } catch {

@@ -33,6 +33,10 @@ struct Check: ParsableCommand {
             Terminal.error("grader check could not start: \(error)")
             throw ExitCode(2)
         }
+        if let problem = setup.seedProblem(seedOption.seed) {
+            Terminal.error(problem)
+            throw ExitCode(2)
+        }
         let options = SubmissionGrader.Options(seed: seedOption.seed, includeHidden: hidden,
                                                exercises: exercises.isEmpty ? nil : exercises, assignment: assignmentOption.name,
                                                figures: html != nil)

@@ -2,37 +2,23 @@ import GradingCore
 import TensorKit
 import WorkerKit
 
-/// One output of a test, read out of the replies: `group` is the sub-check it counts toward ("probabilities",
-/// "loss", "parameters"), `label` names it in messages ("parameters after step 3").
-struct NamedOutput {
-    var group: String
-    var label: String
-    var tensor: Tensor?
-}
-
-/// An extra sub-check computed from the student's replies alone (e.g. a gradient checked against the student's
-/// own loss by finite differences).
-struct SubCheckResult {
-    var name: String
-    var passed: Bool
-    var message: String
-}
-
 /// Judges a deterministic test: every output is compared elementwise with the reference's output on the same input;
 /// outputs are grouped into sub-checks and the test earns the fraction of sub-checks that pass (partial credit).
 /// A failure is compared against each known wrong variant; a variant that reproduces every wrong output (and is
-/// itself wrong there) is named as the likely misconception.
+/// itself wrong there) is named as the likely misconception. The judging itself is `OutputJudging`'s, shared with the
+/// student kit's recorded tests (`recorded()` turns this judge into one).
 struct DeterministicJudge: Sendable {
     var calls: [WorkerCall]
     var expectedReplies: [WorkerReply]
     var tolerance: Tolerance
     var variants: [WrongVariant]
-    /// Reads the named outputs out of one set of replies; must list the same labels whatever the replies hold.
+    /// Reads the named outputs out of one set of replies; must list the same labels whatever the replies hold, and
+    /// only pick values out of the replies (a number or integer as a scalar tensor), so that it can be recorded.
     var outputs: @Sendable (_ calls: [WorkerCall], _ replies: [WorkerReply]) -> [NamedOutput]
     /// Per-label magnitude of the terms behind each expected element (see `Comparison`), if any.
     var magnitudes: [String: Tensor] = [:]
-    /// Extra sub-checks on the student's replies.
-    var extraChecks: @Sendable (_ calls: [WorkerCall], _ replies: [WorkerReply]) -> [SubCheckResult] = { _, _ in [] }
+    /// Gradients checked against the student's own function (no expected values needed).
+    var directionalChecks: [DirectionalDerivativeCheck] = []
 
     init(calls: [WorkerCall], tolerance: Tolerance, variants: [WrongVariant],
          outputs: @escaping @Sendable ([WorkerCall], [WorkerReply]) -> [NamedOutput]) {
@@ -43,89 +29,86 @@ struct DeterministicJudge: Sendable {
         self.outputs = outputs
     }
 
-    func judge(_ rawReplies: [WorkerReply]) -> Judgement {
-        let replies = calls.indices.map { $0 < rawReplies.count ? rawReplies[$0] : WorkerReply() }
-        let got = outputs(calls, replies)
-        let expected = outputs(calls, expectedReplies)
-        var groupOrder: [String] = []
-        var groupPassed: [String: Bool] = [:]
-        var failures: [String] = []
-        var worst: WorstElement?
-        var wrongLabels: Set<String> = []
-        for (g, e) in zip(got, expected) {
-            guard let expectedTensor = e.tensor else { continue }
-            if groupPassed[g.group] == nil { groupOrder.append(g.group); groupPassed[g.group] = true }
-            let result = Comparison.compare(g.tensor, expected: expectedTensor, name: g.label, tolerance: tolerance,
-                                            magnitude: magnitudes[g.label])
-            if !result.passed {
-                wrongLabels.insert(g.label)
-                // Report the first wrong output of each group only: later steps usually inherit the first error.
-                if groupPassed[g.group] == true { failures.append(result.message) }
-                groupPassed[g.group] = false
-                if worst == nil { worst = result.worst }
-            }
-        }
-        let extra = extraChecks(calls, replies)
-        let total = groupOrder.count + extra.count
-        let passedCount = groupOrder.filter { groupPassed[$0] == true }.count + extra.filter(\.passed).count
-        failures += extra.filter { !$0.passed }.map(\.message)
-        if failures.isEmpty {
-            let names = groupOrder + extra.map(\.name)
-            let all = total == 1 ? "The one check passed" : "All \(total) checks passed"
-            return .pass("\(all) (\(names.joined(separator: ", "))) within \(ScoreFormatting.rule(tolerance)).",
-                         tolerance: tolerance)
-        }
-        let message = "\(passedCount) of \(DisplayFormat.count(total, "check")) passed. " + failures.joined(separator: " ")
-        let misconception = diagnose(got: got, expected: expected, wrongLabels: wrongLabels)
-        return Judgement(fraction: Double(passedCount) / Double(Swift.max(total, 1)), message: message, worst: worst,
-                         misconception: misconception, tolerance: tolerance)
+    private func padded(_ rawReplies: [WorkerReply]) -> [WorkerReply] {
+        calls.indices.map { $0 < rawReplies.count ? rawReplies[$0] : WorkerReply() }
     }
 
-    /// The variant the student's outputs point to: the one known variant that reproduces every output of this test,
-    /// the ones the student got wrong and the ones they got right, and is itself wrong on at least one of the wrong
-    /// ones. None when no variant fits (a bug nobody listed: the numbers explain it without a name), or when variants
-    /// of different misconceptions fit (this input cannot tell them apart, so a name would be a guess).
-    private func diagnose(got: [NamedOutput], expected: [NamedOutput], wrongLabels: Set<String>) -> Misconception? {
-        guard !wrongLabels.isEmpty else { return nil }
-        let fitting = variants.filter { variant in
-            let predicted = outputs(calls, calls.map { simulate($0, using: variant.implementation) })
-            guard Self.reproduces(got, predicted) else { return false }
-            return zip(predicted, expected).contains { v, e in
-                guard wrongLabels.contains(e.label), let variantTensor = v.tensor, let expectedTensor = e.tensor else { return false }
-                return !Comparison.compare(variantTensor, expected: expectedTensor, name: "", tolerance: tolerance,
-                                           magnitude: magnitudes[e.label]).passed
-            }
+    /// The outputs `variants` would have given on this test (simulated only when needed: on a failure).
+    private func outputs(of variants: [WrongVariant]) -> [VariantOutputs] {
+        variants.map { variant in
+            VariantOutputs(misconception: variant.misconception,
+                           outputs: outputs(calls, calls.map { simulate($0, using: variant.implementation) }))
         }
-        return Set(fitting.map(\.misconception.id)).count == 1 ? fitting[0].misconception : nil
+    }
+
+    func judge(_ rawReplies: [WorkerReply]) -> Judgement {
+        let replies = padded(rawReplies)
+        return OutputJudging.judge(got: outputs(calls, replies), expected: outputs(calls, expectedReplies),
+                                   extra: directionalChecks.map { $0.evaluate(replies) }, tolerance: tolerance,
+                                   magnitudes: magnitudes, variants: { outputs(of: variants) })
     }
 
     /// Whether a variant with misconception `id` would have replied as the student did on this test (nil: no such
-    /// variant here). A misconception may have several variants, one per common way of writing the same mistake.
+    /// variant here).
     func explains(_ id: String, _ rawReplies: [WorkerReply]) -> Bool? {
-        let candidates = variants.filter { $0.misconception.id == id }
-        guard !candidates.isEmpty else { return nil }
-        let replies = calls.indices.map { $0 < rawReplies.count ? rawReplies[$0] : WorkerReply() }
-        let got = outputs(calls, replies)
-        return candidates.contains { variant in
-            Self.reproduces(got, outputs(calls, calls.map { simulate($0, using: variant.implementation) }))
-        }
-    }
-
-    /// Whether every output in `got` resembles the one in `predicted` (both present, same shape, close).
-    private static func reproduces(_ got: [NamedOutput], _ predicted: [NamedOutput]) -> Bool {
-        got.count == predicted.count && zip(got, predicted).allSatisfy { g, v in
-            guard let gotTensor = g.tensor, let variantTensor = v.tensor else { return g.tensor == nil && v.tensor == nil }
-            return Comparison.resembles(gotTensor, variantTensor)
-        }
+        OutputJudging.explains(id, got: outputs(calls, padded(rawReplies)),
+                               variants: outputs(of: variants.filter { $0.misconception.id == id }))
     }
 
     /// The test case this judge decides.
     func testCase(spec: TestSpec, summary: String) -> TestCase {
-        TestCase(spec: spec, summary: summary, calls: calls, explains: { explains($0, $1) }, judge: { judge($0) })
+        var test = TestCase(spec: spec, summary: summary, calls: calls, explains: { explains($0, $1) }, judge: { judge($0) })
+        test.record = { .outputs(try recorded()) }
+        return test
     }
-}
 
-extension WorkerReply {
-    func tensor(_ index: Int) -> Tensor? { index < tensors.count ? tensors[index] : nil }
-    func number(_ index: Int) -> Double? { index < numbers.count ? numbers[index] : nil }
+    enum RecordingError: Error, CustomStringConvertible {
+        case unlocatable(label: String)
+        case notASelection(label: String)
+        var description: String {
+            switch self {
+            case let .unlocatable(label):
+                return "the output '\(label)' could not be located in the replies (the outputs closure must pick a tensor, number or integer of a reply)"
+            case let .notASelection(label):
+                return "reading the outputs by their place in the replies does not give what the outputs closure gives (first at '\(label)'); the closure must only pick values out of the replies"
+            }
+        }
+    }
+
+    /// This judge as data (`OutputJudge`): the expected outputs, every wrong variant's outputs, and where each output
+    /// sits in the replies. Where it sits is found by running `outputs` on replies of the expected layout whose every
+    /// slot holds its own code number, and then checked: on the reference's and every variant's replies, reading by
+    /// place must give exactly what `outputs` gives.
+    func recorded() throws -> OutputJudge {
+        func code(_ kind: Int, _ reply: Int, _ index: Int) -> Double { Double(kind * 10_000_000_000 + reply * 100_000 + index) }
+        let probe = expectedReplies.enumerated().map { r, reply in
+            WorkerReply(tensors: reply.tensors.enumerated().map { i, t in
+                            Tensor(shape: t.shape, scalars: Array(repeating: code(1, r, i) + 0.5, count: t.scalars.count)) },
+                        numbers: reply.numbers.indices.map { code(2, r, $0) + 0.5 },
+                        integers: reply.integers.indices.map { Int(code(3, r, $0)) })
+        }
+        let locators: [OutputLocator] = try outputs(calls, probe).map { output in
+            guard let value = output.tensor?.scalars.first, value >= 1e10 else { throw RecordingError.unlocatable(label: output.label) }
+            let whole = Int(value.rounded(.down))
+            let kind = whole / 10_000_000_000, reply = whole % 10_000_000_000 / 100_000, index = whole % 100_000
+            let slot: OutputLocator.Slot
+            switch (kind, value != value.rounded(.down)) {
+            case (1, true): slot = .tensor
+            case (2, true): slot = .number
+            case (3, false): slot = .integer
+            default: throw RecordingError.unlocatable(label: output.label)
+            }
+            return OutputLocator(group: output.group, label: output.label, reply: reply, slot: slot, index: index)
+        }
+        let encoder = ReportIO.encoder()
+        for replies in [expectedReplies] + variants.map({ variant in calls.map { simulate($0, using: variant.implementation) } }) {
+            let byPlace = locators.map { $0.read(replies) }, byClosure = outputs(calls, padded(replies))
+            for (a, b) in zip(byPlace, byClosure) where (try? encoder.encode(a)) != (try? encoder.encode(b)) {
+                throw RecordingError.notASelection(label: b.label)
+            }
+            if byPlace.count != byClosure.count { throw RecordingError.notASelection(label: byClosure.last?.label ?? "") }
+        }
+        return OutputJudge(locators: locators, expected: outputs(calls, expectedReplies), variants: outputs(of: variants),
+                           tolerance: tolerance, magnitudes: magnitudes, directionalChecks: directionalChecks)
+    }
 }

@@ -23,6 +23,9 @@ public struct SubmissionReport: Codable, Sendable, Equatable {
     public var manifestDigest: String?
     /// Set when exercises were graded again after the first grading (`grader batch --only`/`--exercise`).
     public var regraded: Regrade?
+    /// Where the hidden tests' seed came from when a course secret was used (absent otherwise): the derivation's
+    /// id and student, never the seed. For the instructor's report only; `results.json` never shows it.
+    public var hiddenSeed: HiddenSeedRecord?
 
     public init(submission: String, assignment: String, seed: UInt64, exercises: [ExerciseReport], includesHidden: Bool,
                 graderVersion: String, toolchain: String, sandbox: String, timings: Timings, notices: [String]) {
@@ -56,6 +59,17 @@ public struct Regrade: Codable, Sendable, Equatable {
         self.reason = reason
         self.exercises = exercises
         self.previousManifestDigest = previousManifestDigest
+    }
+}
+
+/// What a report records of a hidden seed derived from the course secret (see `HiddenSeed`): enough for a regrade
+/// given the secret to reproduce the same hidden inputs, and nothing about the seed itself.
+public struct HiddenSeedRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var student: String?
+    public init(id: String, student: String?) {
+        self.id = id
+        self.student = student
     }
 }
 

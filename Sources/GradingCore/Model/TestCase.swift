@@ -16,6 +16,15 @@ public struct TestCase: Sendable {
     /// variant and the reference alike). Used to take back a name that another test contradicts. Nil: the test
     /// explains a name exactly when its own judge gives that name on a failure, and cannot tell on a pass.
     public var explains: (@Sendable (_ misconception: String, _ replies: [WorkerReply]) -> Bool?)?
+    /// The judge as data, for the student kit's recorded test pack (`grader release`): nil for a test that cannot be
+    /// recorded. A thrown error says why recording failed.
+    public var record: (@Sendable () throws -> RecordedJudge)?
+
+    /// A test judged by `recorded`: the same judge the student kit would record.
+    public init(spec: TestSpec, summary: String, calls: [WorkerCall], recorded: RecordedJudge) {
+        self.init(spec: spec, summary: summary, calls: calls, explains: recorded.explains) { recorded.judge($0) }
+        record = { recorded }
+    }
 
     public init(spec: TestSpec, summary: String, calls: [WorkerCall],
                 explains: (@Sendable (_ misconception: String, _ replies: [WorkerReply]) -> Bool?)? = nil,

@@ -37,6 +37,9 @@ public final class BatchRunner: Sendable {
         public var regradeExercises: [String]?
         /// The instructor's words on why, added to each regrade's reason.
         public var regradeNote: String?
+        /// The course secret and whether hidden inputs are per student (see `SubmissionGrader.Options`).
+        public var hiddenSecret: CourseSecret?
+        public var perStudentInputs = false
         public init(submissions: URL, out: URL, jobs: Int, seed: UInt64, includeHidden: Bool = true, assignment: String? = nil,
                     shard: Shard? = nil, only: [String]? = nil, regradeExercises: [String]? = nil, regradeNote: String? = nil) {
             self.submissions = submissions
@@ -133,7 +136,8 @@ public final class BatchRunner: Sendable {
     public func run() throws -> Result {
         let start = Date()
         let gradeOptions = SubmissionGrader.Options(seed: options.seed, includeHidden: options.includeHidden,
-                                                    assignment: options.assignment, figures: options.figures)
+                                                    assignment: options.assignment, figures: options.figures,
+                                                    hiddenSecret: options.hiddenSecret, perStudentInputs: options.perStudentInputs)
         let plan = try grader.plan(gradeOptions)
         let everyone = try Self.listSubmissions(in: options.submissions, excluding: options.out)
         var submissions = everyone
@@ -157,7 +161,10 @@ public final class BatchRunner: Sendable {
             manifestChanged = try Self.forgetReports(gradedAgainstAnotherManifestThan: digest, in: options.out,
                                                      names: submissions.map(\.name))
             for (index, submission) in submissions.enumerated() {
-                if let done = finishedReport(name: submission.name, assignment: plan.assignment) { reports[index] = done } else { pending.append(index) }
+                if let done = finishedReport(name: submission.name, assignment: plan.assignment), done.hiddenSeed?.id
+                    == gradeOptions.hiddenSeed(assignment: plan.assignment, submission: submission.name)?.id {
+                    reports[index] = done
+                } else { pending.append(index) }
             }
         }
         let resumed = submissions.count - pending.count

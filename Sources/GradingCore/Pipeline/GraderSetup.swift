@@ -10,6 +10,14 @@ public struct GraderSetup: Sendable {
     public let exercises: [any GradableExercise]
     /// One line for the user when isolation is weaker than bubblewrap (nil otherwise).
     public let sandboxNotice: String?
+    /// In a student kit, the seeds its test pack was recorded for (nil where tests are made from the graders).
+    public var recordedSeeds: [UInt64]? = nil
+
+    /// Why `seed` cannot be graded here (nil when it can): a student kit only has the seeds it recorded.
+    public func seedProblem(_ seed: UInt64) -> String? {
+        guard let recordedSeeds, !recordedSeeds.contains(seed) else { return nil }
+        return "This kit's tests were recorded for seeds \(recordedSeeds.map(String.init).joined(separator: ", ")) (the first is the default); seed \(seed) is not one of them. Run without --seed, or with one of these."
+    }
 
     public enum SandboxPolicy: Sendable {
         /// `batch`: bubblewrap or refuse.

@@ -52,6 +52,15 @@ struct Regrading: Sendable {
             guard report.includesHidden == options.includeHidden else {
                 throw refuse("the test set", tests(report.includesHidden), tests(options.includeHidden))
             }
+            // Hidden inputs from the course secret: a regrade must use the same derivation, or its hidden tests
+            // would grade other inputs than the report's other exercises.
+            let secretSeed = SubmissionGrader.Options(seed: options.seed, includeHidden: options.includeHidden,
+                                                      hiddenSecret: options.hiddenSecret, perStudentInputs: options.perStudentInputs)
+                .hiddenSeed(assignment: plan.assignment, submission: name)
+            func derivation(_ id: String?) -> String { id.map { "hidden seed \($0)" } ?? "no course secret" }
+            guard report.hiddenSeed?.id == secretSeed?.id else {
+                throw refuse("the hidden tests' inputs", derivation(report.hiddenSeed?.id), derivation(secretSeed?.id))
+            }
             earlier[name] = report
         }
         self.init(earlier: earlier, planIDs: ids, regradedIDs: regradedIDs, digest: digest, note: options.regradeNote,
@@ -71,6 +80,7 @@ struct Regrading: Sendable {
                                       graderVersion: fresh.graderVersion, toolchain: fresh.toolchain,
                                       sandbox: fresh.sandbox, timings: fresh.timings, notices: notices)
         report.manifestDigest = digest
+        report.hiddenSeed = fresh.hiddenSeed
         let everRegraded = Set((old.regraded?.exercises ?? []) + regradedIDs)
         report.regraded = Regrade(at: at, reason: Self.reason(from: old.manifestDigest, to: digest, note: note),
                                   exercises: planIDs.filter(everRegraded.contains),

@@ -27,13 +27,26 @@ public final class SubmissionGrader: Sendable {
         /// Also gather each exercise's pictures of the student's code (`GradableExercise.figureProbes`) and record
         /// them in the report, for the HTML report.
         public var figures: Bool
+        /// The course secret: hidden tests then take their inputs from a seed derived from it (`HiddenSeed`)
+        /// instead of from `seed`. Without it, hidden tests use `seed` like the visible ones.
+        public var hiddenSecret: CourseSecret?
+        /// With a secret: derive each submission's hidden seed from its name as well (per-student inputs).
+        public var perStudentInputs: Bool
         public init(seed: UInt64, includeHidden: Bool, exercises: [String]? = nil, assignment: String? = nil,
-                    figures: Bool = false) {
+                    figures: Bool = false, hiddenSecret: CourseSecret? = nil, perStudentInputs: Bool = false) {
             self.seed = seed
             self.includeHidden = includeHidden
             self.exercises = exercises
             self.assignment = assignment
             self.figures = figures
+            self.hiddenSecret = hiddenSecret
+            self.perStudentInputs = perStudentInputs
+        }
+
+        /// The hidden tests' seed for submission `name` of `assignment` (nil: they use `seed`).
+        public func hiddenSeed(assignment: String, submission name: String) -> HiddenSeed? {
+            guard includeHidden, let hiddenSecret else { return nil }
+            return HiddenSeed.derive(secret: hiddenSecret, assignment: assignment, student: perStudentInputs ? name : nil)
         }
     }
 
@@ -139,8 +152,10 @@ public final class SubmissionGrader: Sendable {
             guard let session, let grader = graders.first(where: { $0.id == exercise.id }) else {
                 exercises.append(skipped(.compileError, "The submission could not be compiled.")); continue
             }
-            // Each grader derives every test's own inputs from the run's seed and the test's name (TestSeeds).
-            let tests = specs.map { grader.makeTest(spec: $0, seed: options.seed) }
+            // Each grader derives every test's own inputs from the run's seed and the test's name (TestSeeds); hidden
+            // tests from the secret's seed when there is one.
+            let hidden = options.hiddenSeed(assignment: plan.assignment, submission: name)
+            let tests = specs.map { grader.makeTest(spec: $0, seed: $0.visibility == .hidden ? hidden?.seed ?? options.seed : options.seed) }
             let runStart = Date()
             let runs = session.run(tests: tests)
             runSeconds += Date().timeIntervalSince(runStart)
@@ -190,6 +205,9 @@ public final class SubmissionGrader: Sendable {
                                       graderVersion: GraderEnvironment.graderVersion, toolchain: environment.toolchainVersion,
                                       sandbox: sandbox.kind.rawValue, timings: timings, notices: notices)
         report.manifestDigest = manifest.digest
+        report.hiddenSeed = options.hiddenSeed(assignment: assignment, submission: name).map {
+            HiddenSeedRecord(id: $0.id, student: $0.student)
+        }
         return report
     }
 

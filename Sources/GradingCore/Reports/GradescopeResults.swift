@@ -17,6 +17,9 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
     public var visibility: String
     public var stdoutVisibility: String
     public var tests: [Test]
+    /// Gradescope keeps this for the staff and does not show it to students (`grader gradescope run` records the
+    /// isolation used, the student id, the submission time and the hidden seed's derivation id here).
+    public var extraData: [String: String]?
 
     public struct Test: Codable, Sendable, Equatable {
         public var score: Double
@@ -42,6 +45,7 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
         case executionTime = "execution_time"
         case outputFormat = "output_format"
         case stdoutVisibility = "stdout_visibility"
+        case extraData = "extra_data"
     }
 
     public init(report: SubmissionReport) {
@@ -82,7 +86,8 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
 
     /// The top-level output: the assignment, notices, one line per exercise, the summary.
     static func overview(_ report: SubmissionReport) -> String {
-        var lines = ["**Assignment:** \(Markdown.escaped(report.assignment))", ""]
+        var lines = ["**Assignment:** \(Markdown.escaped(report.assignment))", "",
+                     "**Isolation:** \(Markdown.escaped(isolation(report.sandbox)))", ""]
         for notice in report.notices { lines.append("**Note:** \(Markdown.escaped(notice))") }
         if !report.notices.isEmpty { lines.append("") }
         for exercise in report.exercises {
@@ -95,6 +100,18 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
             + "\(DisplayFormat.points(report.score)) / \(DisplayFormat.points(report.maxScore)) points "
             + "(seed \(report.seed)).")
         return lines.joined(separator: "\n")
+    }
+
+    /// How the student's code was isolated, in a sentence: never left for the reader to assume.
+    public static func isolation(_ sandbox: String) -> String {
+        switch sandbox {
+        case Sandbox.Kind.bubblewrap.rawValue:
+            return "Your code ran in a bubblewrap sandbox (no network, none of the grader's files, resource limits)."
+        case Sandbox.Kind.rlimitsOnly.rawValue:
+            return "Your code ran as an unprivileged user with resource limits, without a bubblewrap sandbox (bubblewrap could not be used on this machine)."
+        default:
+            return "Your code ran with isolation '\(sandbox)'."
+        }
     }
 
     /// Why an exercise could not be tested at all: its message and compiler diagnostics. Never mentions a test

@@ -71,37 +71,20 @@ public struct SoftmaxGrader: ExerciseGrader, TypedTests {
         var judge = DeterministicJudge(calls: calls, tolerance: spec.tolerance, variants: SoftmaxMisconceptions.variants,
                                        outputs: outputs)
         if inputs.checkGradientAgainstLoss {
+            // With step 1e-5 on logits of size ≤ 10 the truncation error (step²·L‴) and the rounding error
+            // (ε·L/step) are both below 1e-9, so the bound 1e-6 + 1e-4·|⟨g, u⟩| leaves a wide margin for any correct
+            // implementation while a gradient off by a factor N, or with the wrong sign, fails by orders of magnitude.
             let perturbedStart = firstCrossEntropy + crossEntropyCount
-            let directions = directions
-            judge.extraChecks = { _, replies in
-                (0..<crossEntropyCount).map { k in
-                    Self.gradientAgainstLoss(gradient: replies[firstCrossEntropy + k].tensor(0),
-                                             plus: replies[perturbedStart + 2 * k].number(0),
-                                             minus: replies[perturbedStart + 2 * k + 1].number(0),
-                                             direction: directions[k], step: step)
-                }
+            judge.directionalChecks = (0..<crossEntropyCount).map { k in
+                DirectionalDerivativeCheck(name: "gradient against your own loss", gradientReply: firstCrossEntropy + k,
+                                           gradientTensor: 0, plusReply: perturbedStart + 2 * k,
+                                           minusReply: perturbedStart + 2 * k + 1, valueNumber: 0,
+                                           direction: directions[k], step: step, tolerance: Tolerance(atol: 1e-6, rtol: 1e-4),
+                                           against: "your own loss")
             }
         }
         let frozen = judge
         return frozen.testCase(spec: spec, summary: inputs.summary)
-    }
-
-    /// Central difference of the student's loss along `direction` against ⟨gradient, direction⟩.
-    /// With step 1e-5 on logits of size ≤ 10 the truncation error (step²·L‴) and the rounding error (ε·L/step) are
-    /// both below 1e-9, so the bound 1e-6 + 1e-4·|⟨g, u⟩| leaves a wide margin for any correct implementation while
-    /// a gradient off by a factor N, or with the wrong sign, fails by orders of magnitude.
-    static func gradientAgainstLoss(gradient: Tensor?, plus: Double?, minus: Double?, direction: Tensor,
-                                    step: Double) -> SubCheckResult {
-        let name = "gradient against your own loss"
-        guard let gradient, gradient.shape == direction.shape, gradient.scalars.count == direction.count,
-              let plus, let minus else {
-            return SubCheckResult(name: name, passed: false, message: "The gradient could not be checked against your own loss because the reply lacked the loss or a gradient of the logits' shape.")
-        }
-        let analytic = zip(gradient.scalars, direction.scalars).reduce(0) { $0 + $1.0 * $1.1 }
-        let numerical = (plus - minus) / (2 * step)
-        let passed = analytic.isFinite && numerical.isFinite && abs(analytic - numerical) <= 1e-6 + 1e-4 * abs(numerical)
-        return SubCheckResult(name: name, passed: passed, message: passed ? "" :
-            "Your gradient disagrees with your own loss: along a random ±1 direction u, ⟨gradient, u⟩ = \(DisplayFormat.significant(analytic, digits: 6)) but the central difference (L(x + hu) − L(x − hu))/2h with h = 1e-5 is \(DisplayFormat.significant(numerical, digits: 6)).")
     }
 
     static func normal(_ shape: [Int], scale: Double, offset: Double = 0, using generator: inout SeededGenerator) -> Tensor {
