@@ -143,7 +143,7 @@ struct GradcheckRenderer {
         switch outcome {
         case let .couldNotRun(reason, diagnostics):
             var lines = [paint("✗ \(request.typeName) could not be checked.", "31;1"), "  " + reason]
-            for d in diagnostics.prefix(5) { lines.append("  \(d.file):\(d.line):\(d.column): \(d.severity): \(d.message)") }
+            lines += CompilerDiagnostics.render(diagnostics, indent: "  ", lineBudget: CompilerDiagnostics.lineBudget, paint: paint)
             return lines.joined(separator: "\n")
         case let .checked(report):
             var lines: [String] = []

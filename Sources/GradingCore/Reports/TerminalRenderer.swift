@@ -70,14 +70,11 @@ public struct TerminalRenderer: Sendable {
             lines += wrapIndented(exercise.message, indent: "    ")
         }
         if !exercise.diagnostics.isEmpty {
-            let limit = verbose ? 50 : 10
-            for diagnostic in exercise.diagnostics.prefix(limit) {
-                lines.append("    " + paint("\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): "
-                    + "\(diagnostic.severity): ", .red) + diagnostic.message)
-            }
-            if exercise.diagnostics.count > limit {
-                lines.append("    … and \(DisplayFormat.count(exercise.diagnostics.count - limit, "more diagnostic")).")
-            }
+            lines += CompilerDiagnostics.render(
+                exercise.diagnostics, indent: "    ",
+                lineBudget: verbose ? CompilerDiagnostics.verboseLineBudget : CompilerDiagnostics.lineBudget,
+                moreHint: verbose ? nil : "Run with --verbose to see them all.",
+                paint: { text, code in paint(text, Color(rawValue: code) ?? .dim) })
         }
         let runnable = exercise.tests.contains { $0.status != .skipped }
         for test in exercise.tests where runnable || verbose {
