@@ -39,6 +39,7 @@ public struct TerminalRenderer: Sendable {
             lines.append("")
         }
         lines.append(summary(report))
+        lines.append(paint(WhereToLookFirst.sentence(report), .bold))
         return lines.joined(separator: "\n") + "\n"
     }
 
