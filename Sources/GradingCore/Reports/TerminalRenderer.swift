@@ -186,7 +186,7 @@ public struct TerminalRenderer: Sendable {
         case red = "31", green = "32", yellow = "33", bold = "1", dim = "2"
     }
 
-    private func paint(_ text: String, _ color: Color, bold: Bool = false) -> String {
+    func paint(_ text: String, _ color: Color, bold: Bool = false) -> String {
         guard useColor else { return text }
         let codes = bold && color != .bold ? "1;\(color.rawValue)" : color.rawValue
         return "\u{1B}[\(codes)m\(text)\u{1B}[0m"
