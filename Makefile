@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps build demo test test-fast bench check install clean
+.PHONY: all deps build demo test test-fast snapshots bench check install clean
 
 all: build
 
@@ -44,6 +44,12 @@ FAST_TEST_TARGETS := TensorKitTests|ReferenceTests|GradCheckTests|SolutionsTests
 test-fast: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing --filter '^($(FAST_TEST_TARGETS))\.'
+
+# Re-records the snapshots of what people read (every command's --help, check's output) after a deliberate change;
+# review the diff of Tests/GradingIntegrationTests/Snapshots/ before committing it.
+snapshots: deps
+	$(SWIFT) build --build-tests
+	GRADER_UPDATE_SNAPSHOTS=1 $(SWIFT) test --skip-build --disable-swift-testing --filter 'GradingIntegrationTests\.SnapshotTests'
 
 # A student's loop: grade the working copy's Exercises/.
 check: build
