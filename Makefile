@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev bubblewrap pkg-config unzip zip
 DEMO_OUT ?= .build/demo-out
 
-.PHONY: all deps deps-cluster browser-deps build demo cluster-demo test test-fast bench check install release gradescope clean
+.PHONY: all deps deps-cluster browser-deps build demo cluster-demo test test-fast snapshots bench check install release gradescope clean
 
 all: build
 
@@ -78,6 +78,12 @@ FAST_TEST_TARGETS := TensorKitTests|ReferenceTests|GradCheckTests|SolutionsTests
 test-fast: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing --filter '^($(FAST_TEST_TARGETS))\.'
+
+# Re-records the snapshots of what people read (every command's --help, check's output) after a deliberate change;
+# review the diff of Tests/GradingIntegrationTests/Snapshots/ before committing it.
+snapshots: deps
+	$(SWIFT) build --build-tests
+	GRADER_UPDATE_SNAPSHOTS=1 $(SWIFT) test --skip-build --disable-swift-testing --filter 'GradingIntegrationTests\.SnapshotTests'
 
 # A student's loop: grade the working copy's Exercises/.
 check: build

@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingCore", "Reference", "TensorKit", "WorkerKit"]),
         // Slow end-to-end tests: they compile submissions, run them in the sandbox and run the grader binary
         // (built beside the test bundle by `swift build --build-tests`).
-        .testTarget(name: "GradingIntegrationTests", dependencies: ["Grading", "GradingCore", "TensorKit", "WorkerKit"]),
+        .testTarget(name: "GradingIntegrationTests", dependencies: ["Grading", "GradingCore", "TensorKit", "WorkerKit"],
+                    exclude: ["Snapshots"]),
     ]
 )

@@ -106,6 +106,7 @@ struct ElementChecker {
                                                    passed: error <= allowed)
             let ratio = error.isNaN ? .infinity : error / Swift.max(allowed, .leastNormalMagnitude)
             result.directionsChecked += 1
+            if !comparison.passed { result.directionsFailed += 1 }
             if ratio > worstRatio { worstRatio = ratio; result.worstDirection = comparison }
         }
     }

@@ -39,8 +39,9 @@ public struct TensorCheck: Codable, Sendable, Equatable {
     /// The compared element with the largest `absoluteError / allowedError`: the failing one to look at, or,
     /// when all passed, the one closest to failing. Nil when no element was compared.
     public var worst: ElementComparison?
-    /// `.fast` mode: how many directions were compared, and the worst of them.
+    /// `.fast` mode: how many directions were compared, how many of them disagreed, and the worst of them.
     public var directionsChecked: Int
+    public var directionsFailed: Int
     public var worstDirection: DirectionalComparison?
     /// `.fast` mode: a direction disagreed, so the tensor was re-checked element by element, and `worst`,
     /// `checkedCount` and the verdict come from that full check.
@@ -62,6 +63,7 @@ public struct TensorCheck: Codable, Sendable, Equatable {
         skippedIndices = []
         worst = nil
         directionsChecked = 0
+        directionsFailed = 0
         worstDirection = nil
         fellBackToFull = false
         problem = nil

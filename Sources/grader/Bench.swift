@@ -18,8 +18,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Generated clean submissions for the batch throughput measurement (0 skips it; the `batch --jobs 1` and `check` ratios are always measured).")
     var batch: Int = 40
 
-    @Option(help: "Jobs for the batch measurement.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Nil means one job per processor core, stated in words so `--help` reads the same on every machine.
+    @Option(help: "Jobs for the batch measurement (default: the number of processor cores).")
+    var jobs: Int?
 
     func run() throws {
         var lines: [[String: Any]] = []
@@ -32,7 +33,7 @@ struct Bench: ParsableCommand {
            let conv = lines.first(where: { $0["name"] as? String == "conv2d-forward" })?["gflops"] as? Double {
             lines.append(["name": "conv2d-forward-vs-dgemm", "ratio": conv / gemm, "seconds": 0])
         }
-        lines += try PipelineBenchmark.run(submissions: batch, jobs: jobs)
+        lines += try PipelineBenchmark.run(submissions: batch, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         for line in lines {
             let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

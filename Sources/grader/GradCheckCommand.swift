@@ -80,7 +80,45 @@ struct GradcheckResultFile: Encodable {
     var exitStatus: Int32
     var message: String
     var report: GradCheckReport?
+    /// Per tensor, what was compared and how close it came: what the terminal shows, in fields.
+    var tensors: [TensorResult]
     var diagnostics: [Diagnostic]
+
+    struct TensorResult: Encodable {
+        var name: String
+        var shape: [Int]
+        /// "full", "sparse" or "fast".
+        var mode: String
+        var passed: Bool
+        /// Elements compared one by one (in fast mode only after a direction disagreed).
+        var elementsChecked: Int
+        /// Fast mode: random directions compared, how many disagreed, the largest directional error and what
+        /// that direction allowed.
+        var directionsChecked: Int?
+        var directionsFailed: Int?
+        var largestDirectionalError: Double?
+        var allowedDirectionalError: Double?
+        /// The terminal's line for this tensor, after its name and shape.
+        var summary: String
+
+        init(_ check: TensorCheck) {
+            name = check.name
+            shape = check.shape
+            passed = check.passed
+            elementsChecked = check.checkedCount
+            summary = check.summary
+            switch check.mode {
+            case .full: mode = "full"
+            case .sparse: mode = "sparse"
+            case .fast:
+                mode = "fast"
+                directionsChecked = check.directionsChecked
+                directionsFailed = check.directionsFailed
+                largestDirectionalError = check.worstDirection?.absoluteError
+                allowedDirectionalError = check.worstDirection?.allowedError
+            }
+        }
+    }
 
     init(outcome: LayerGradcheck.Outcome, request: LayerGradcheck.Request) {
         type = request.typeName
@@ -88,8 +126,10 @@ struct GradcheckResultFile: Encodable {
         exitStatus = LayerGradcheck.exitStatus(outcome)
         status = exitStatus == 0 ? "passed" : exitStatus == 1 ? "failed" : "error"
         switch outcome {
-        case let .checked(report): self.report = report; message = report.message; diagnostics = []
-        case let .couldNotRun(reason, diagnostics): self.report = nil; message = reason; self.diagnostics = diagnostics
+        case let .checked(report):
+            self.report = report; message = report.message; tensors = report.checks.map(TensorResult.init); diagnostics = []
+        case let .couldNotRun(reason, diagnostics):
+            self.report = nil; message = reason; tensors = []; self.diagnostics = diagnostics
         }
     }
 }
@@ -103,7 +143,7 @@ struct GradcheckRenderer {
         switch outcome {
         case let .couldNotRun(reason, diagnostics):
             var lines = [paint("✗ \(request.typeName) could not be checked.", "31;1"), "  " + reason]
-            for d in diagnostics.prefix(5) { lines.append("  \(d.file):\(d.line):\(d.column): \(d.severity): \(d.message)") }
+            lines += CompilerDiagnostics.render(diagnostics, indent: "  ", lineBudget: CompilerDiagnostics.lineBudget, paint: paint)
             return lines.joined(separator: "\n")
         case let .checked(report):
             var lines: [String] = []
@@ -112,14 +152,7 @@ struct GradcheckRenderer {
                 : paint("✗ \(request.typeName): gradients disagree or could not be compared (input \(shape), seed \(request.options.seed)).", "31;1"))
             for check in report.checks {
                 let mark = check.passed ? paint("✓", "32") : paint("✗", "31")
-                var line = "  \(mark) \(check.name) \(DisplayFormat.shape(check.shape)): \(check.checkedCount) checked"
-                if check.skippedCount > 0 { line += ", \(check.skippedCount) skipped next to a kink" }
-                if check.failedCount > 0 { line += ", \(check.failedCount) wrong" }
-                if let worst = check.worst {
-                    line += "; worst at \(DisplayFormat.shape(worst.index)): analytic \(DisplayFormat.significant(worst.analytic, digits: 6)), "
-                        + "numerical \(DisplayFormat.significant(worst.numerical, digits: 6)) (absolute error "
-                        + "\(DisplayFormat.significant(worst.absoluteError)), relative error \(DisplayFormat.significant(worst.relativeError)))"
-                }
+                let line = "  \(mark) \(check.name) \(DisplayFormat.shape(check.shape)): \(check.summary)"
                 lines.append(line)
             }
             for problem in report.problems { lines.append("  " + paint("!", "33") + " \(problem)") }

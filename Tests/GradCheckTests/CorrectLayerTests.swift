@@ -54,6 +54,29 @@ final class CorrectLayerTests: XCTestCase {
         XCTAssertTrue(fast.message.contains("agrees along 3 random directions"), fast.message)
     }
 
+    /// The one-line summary `grader gradcheck` prints per tensor says what each mode compared: element counts for
+    /// full and sparse, and for fast the directions with the largest directional error and its allowance.
+    func testSummaryNamesWhatEachModeCompared() throws {
+        let fast = checkLayer(TwoLayerNetwork(seed: 5), input: input,
+                              options: GradCheckOptions(mode: .fast(directions: 3), seed: 3))
+        for check in fast.checks {
+            let direction = try XCTUnwrap(check.worstDirection)
+            XCTAssertEqual(check.summary, "3 random directions checked, largest directional error "
+                + "\(DisplayFormat.significant(direction.absoluteError)) (allowed "
+                + "\(DisplayFormat.significant(direction.allowedError)))")
+            XCTAssertLessThan(direction.absoluteError, direction.allowedError)
+            XCTAssertEqual(check.directionsFailed, 0)
+        }
+        let one = checkLayer(TwoLayerNetwork(seed: 5), input: input,
+                             options: GradCheckOptions(mode: .fast(directions: 1), seed: 3))
+        XCTAssertTrue(one.checks[0].summary.hasPrefix("1 random direction checked, "), one.checks[0].summary)
+        let sparse = checkLayer(TwoLayerNetwork(seed: 5), input: input,
+                                options: GradCheckOptions(mode: .sparse(count: 5), seed: 3))
+        XCTAssertTrue(sparse.checks[0].summary.hasPrefix("5 elements checked; worst at ["), sparse.checks[0].summary)
+        let full = checkLayer(TwoLayerNetwork(seed: 5), input: input)
+        XCTAssertTrue(full.checks[0].summary.hasPrefix("12 elements checked; worst at ["), full.checks[0].summary)
+    }
+
     func testRequireCorrectGradientsDoesNotThrowForACorrectLayer() throws {
         try requireCorrectGradients(Linear(inputs: 3, outputs: 2, seed: 1), input: input)
     }

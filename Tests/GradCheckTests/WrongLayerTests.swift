@@ -76,6 +76,12 @@ final class WrongLayerTests: XCTestCase {
         XCTAssertEqual(check.checkedCount, 6)
         XCTAssertEqual(check.worst?.index, [1, 1])
         XCTAssertTrue(report.message.contains("The fast check disagreed along random direction"), report.message)
+        XCTAssertEqual(check.directionsChecked, 2)
+        XCTAssertGreaterThan(check.directionsFailed, 0)
+        XCTAssertTrue(check.summary.hasPrefix("\(check.directionsFailed) of 2 random directions disagreed, largest "
+            + "directional error "), check.summary)
+        XCTAssertTrue(check.summary.contains("so every element was checked: 6 elements checked, 6 wrong; worst at [1, 1]"),
+                      check.summary)
 
         let bias = checkLayer(Linear(inputs: 3, outputs: 3, seed: 2, averagesBiasGradient: true), input: input,
                               options: options)

@@ -169,6 +169,39 @@ final class GradcheckCLITests: XCTestCase {
         XCTAssertEqual(try gradcheck(["Dense", "--input-shape", "6,5", "--mode", "fast", "--count", "4"]).status, 0)
     }
 
+    /// Fast mode says, per tensor, how many random directions it compared, the largest directional error and its
+    /// allowance (not "0 checked"), and the JSON result says the same; a disagreeing direction then checks every
+    /// element and names the worst.
+    func testFastModeNamesItsDirectionsInTheOutputAndTheJSON() throws {
+        let path = package.root.appendingPathComponent("gradcheck-fast.json")
+        let run = try gradcheck(["Dense", "--input-shape", "6,5", "--mode", "fast", "--count", "4", "--json", path.path])
+        XCTAssertEqual(run.status, 0, run.output)
+        for name in ["input [6, 5]", "parameters[0] [5, 3]", "parameters[1] [3]"] {
+            XCTAssertTrue(run.output.contains("✓ \(name): 4 random directions checked, largest directional error "),
+                          run.output)
+        }
+        XCTAssertFalse(run.output.contains("0 checked"), run.output)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+        let tensors = try XCTUnwrap(object["tensors"] as? [[String: Any]])
+        XCTAssertEqual(tensors.map { $0["name"] as? String }, ["input", "parameters[0]", "parameters[1]"])
+        for tensor in tensors {
+            XCTAssertEqual(tensor["mode"] as? String, "fast")
+            XCTAssertEqual(tensor["directionsChecked"] as? Int, 4)
+            let largest = try XCTUnwrap(tensor["largestDirectionalError"] as? Double)
+            let allowed = try XCTUnwrap(tensor["allowedDirectionalError"] as? Double)
+            XCTAssertLessThanOrEqual(largest, allowed)
+            let summary = try XCTUnwrap(tensor["summary"] as? String)
+            XCTAssertTrue(run.output.contains(summary), "the JSON summary is the printed line: \(summary)")
+        }
+
+        let wrong = try gradcheck(["AveragedBias", "--input-shape", "4,5", "--mode", "fast", "--count", "4"])
+        XCTAssertEqual(wrong.status, 1, wrong.output)
+        XCTAssertTrue(wrong.output.contains("✓ parameters[0] [5, 3]: 4 random directions checked"), wrong.output)
+        XCTAssertTrue(wrong.output.range(of: #"✗ parameters\[1\] \[3\]: [1-4] of 4 random directions disagreed, "#
+            + #"largest directional error .*, so every element was checked: 3 elements checked, 3 wrong; worst at \["#,
+                                         options: .regularExpression) != nil, wrong.output)
+    }
+
     func testKinkIsSkippedNotFailed() throws {
         let run = try gradcheck(["GatedScale", "--input-shape", "3,3"])
         XCTAssertEqual(run.status, 0, run.output)

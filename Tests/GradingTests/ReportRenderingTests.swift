@@ -20,7 +20,35 @@ final class ReportRenderingTests: XCTestCase {
         XCTAssertTrue(text.contains("Adam.swift:12:5: error: cannot find 'beta' in scope"), text)
         XCTAssertTrue(text.contains("? MISSING  conv2d  0 / 4 points  (file missing)"), text)
         XCTAssertTrue(text.contains("Note: The file notes.txt was ignored"), text)
-        XCTAssertTrue(text.hasSuffix("1 of 5 exercises passed, 5.5 / 20 points (seed 42).\n"), text)
+        XCTAssertTrue(text.hasSuffix("1 of 5 exercises passed, 5.5 / 20 points (seed 42).\n"
+            + "Look first at softmax, test huge-logits: it failed; the likely misconception is no-max-shift.\n"), text)
+    }
+
+    /// The last line points at the first exercise in the assignment's order that did not pass, and within it at
+    /// the first error or the first test that did not pass.
+    func testWhereToLookFirstFollowsTheAssignmentOrder() {
+        var report = ReportFixtures.full()
+        XCTAssertEqual(WhereToLookFirst.sentence(report),
+                       "Look first at softmax, test huge-logits: it failed; the likely misconception is no-max-shift.")
+        report.exercises.removeFirst(2)
+        XCTAssertEqual(WhereToLookFirst.sentence(report),
+                       "Look first at dropout, test keep-fraction: it failed; the likely misconception is p-as-keep-probability.")
+        report.exercises.removeFirst()
+        XCTAssertEqual(WhereToLookFirst.sentence(report),
+                       "Look first at adam: Adam.swift does not compile, line 12: cannot find 'beta' in scope.")
+        report.exercises.removeFirst()
+        XCTAssertEqual(WhereToLookFirst.sentence(report), "Look first at conv2d: The submission has no Conv2D.swift.")
+
+        var todo = ReportFixtures.full()
+        todo.exercises[0].status = .notImplemented
+        XCTAssertEqual(WhereToLookFirst.sentence(todo),
+                       "Look first at softmax: it is not implemented yet (the code still calls notImplemented()).")
+        let passing = SubmissionReport(submission: "bob", assignment: "training-basics", seed: 1,
+                                       exercises: [ReportFixtures.passingHeInit], includesHidden: false,
+                                       graderVersion: "1.0.0", toolchain: "Swift", sandbox: "bubblewrap",
+                                       timings: Timings(), notices: [])
+        XCTAssertEqual(WhereToLookFirst.sentence(passing), "Every test passed, so there is nothing to fix.")
+        XCTAssertTrue(TerminalRenderer(useColor: false).render(passing).hasSuffix("Every test passed, so there is nothing to fix.\n"))
     }
 
     func testPassingTestsStayShortUnlessVerbose() {

@@ -126,12 +126,15 @@ public struct Diagnostic: Codable, Sendable, Equatable {
     public var column: Int
     public var severity: String
     public var message: String
-    public init(file: String, line: Int, column: Int, severity: String, message: String) {
+    /// The source line and the caret line under it, as swiftc printed them (nil when it printed none).
+    public var excerpt: String?
+    public init(file: String, line: Int, column: Int, severity: String, message: String, excerpt: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.severity = severity
         self.message = message
+        self.excerpt = excerpt
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -96,7 +97,12 @@ public final class ChildProcess {
         posix_spawnattr_setpgroup(&attributes, 0)
         var signals = sigset_t()
         sigemptyset(&signals)
-        posix_spawnattr_setsigdefault(&attributes, &signals)
+        // The grader may ignore SIGINT and SIGTERM itself (see `Interruption`); its children must not inherit that.
+        var restored = sigset_t()
+        sigemptyset(&restored)
+        sigaddset(&restored, SIGINT)
+        sigaddset(&restored, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &restored)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         posix_spawnattr_setsigmask(&attributes, &signals)
 
@@ -117,6 +123,7 @@ public final class ChildProcess {
             throw SpawnError.failed(program: program, errno: status)
         }
         pid = child
+        LiveChildren.add(child)
         stdinFD = input.write
         replyFD = reply.read
         outputFD = output.read
@@ -228,7 +235,7 @@ public final class ChildProcess {
         var status: Int32 = 0
         while true {
             let r = waitpid(pid, &status, block ? 0 : WNOHANG)
-            if r == pid { reaped = status; return status }
+            if r == pid { reaped = status; LiveChildren.remove(pid); return status }
             if r == 0 { return nil }
             if r < 0 && errno == EINTR { continue }
             return nil
@@ -250,6 +257,39 @@ public final class ChildProcess {
         var text = String(decoding: output[Swift.min(start, output.count)...], as: UTF8.self)
         if droppedOutputBytes > 0 { text += "\n… (output truncated: \(droppedOutputBytes) more bytes were dropped)" }
         return text
+    }
+}
+
+/// Every child the grader has started and not yet reaped, so that an interrupted grader can end them all
+/// (`Interruption`). Once `killAll` has run, a child that starts later is killed at once.
+enum LiveChildren {
+    private static let state = Mutex((pids: Set<pid_t>(), closed: false))
+
+    static func add(_ pid: pid_t) {
+        let closed = state.withLock { state in
+            state.pids.insert(pid)
+            return state.closed
+        }
+        if closed { killGroup(pid) }
+    }
+
+    static func remove(_ pid: pid_t) {
+        state.withLock { _ = $0.pids.remove(pid) }
+    }
+
+    /// SIGKILLs the process group of every live child and of any started from now on; returns their ids.
+    static func killAll() -> [pid_t] {
+        let pids = state.withLock { state in
+            state.closed = true
+            return Array(state.pids)
+        }
+        pids.forEach(killGroup)
+        return pids
+    }
+
+    private static func killGroup(_ pid: pid_t) {
+        _ = Glibc_kill(-pid, SIGKILL)
+        _ = Glibc_kill(pid, SIGKILL)
     }
 }
 

@@ -101,8 +101,10 @@ public struct LayerGradcheck {
             return .couldNotRun(explain(compiled.entryErrors, typeName: request.typeName), compiled.entryErrors)
         }
         guard let binary = compiled.binary else {
-            let diagnostics = compiled.failures.values.flatMap(\.diagnostics)
-            return .couldNotRun("Exercises/ could not be compiled: " + compiled.failures.values.map(\.message).joined(separator: " "), diagnostics)
+            // In the manifest's order of files, so the message and diagnostics read the same on every run.
+            let failures = files.compactMap { file in compiled.failures[file.0] }
+            return .couldNotRun("Exercises/ could not be compiled: " + failures.map(\.message).joined(separator: " "),
+                                failures.flatMap(\.diagnostics))
         }
         var spec = TestSpec(name: "gradcheck", points: 0, visibility: .visible)
         spec.timeLimitSeconds = timeLimitSeconds

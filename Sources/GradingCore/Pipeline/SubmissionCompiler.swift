@@ -109,11 +109,14 @@ struct SubmissionCompiler {
                 if !entryErrors.isEmpty { outcome.entryErrors = entryErrors; break }
             }
             var blamed = false
+            let groups = CompilerDiagnostics.groups(diagnostics)
             for (id, file) in exerciseFiles where !useStub.contains(id) {
-                let own = diagnostics.filter { $0.file == file }
+                // The file's errors and warnings in line order, errors first, each with its notes.
+                let own = CompilerDiagnostics.ordered(groups.filter { $0[0].file == file }.flatMap { $0 })
                 let driver = diagnostics.filter { $0.file == DriverSource.driverFileName(id) && $0.severity == "error" }
-                if own.contains(where: { $0.severity == "error" }) {
-                    outcome.failures[id] = ("\(file) does not compile: \(DisplayFormat.count(own.filter { $0.severity == "error" }.count, "error")), the first at line \(own.first { $0.severity == "error" }!.line): \(own.first { $0.severity == "error" }!.message)", own)
+                if let first = CompilerDiagnostics.firstError(own) {
+                    let errors = own.filter { $0.severity == "error" }.count
+                    outcome.failures[id] = ("\(file) does not compile: \(DisplayFormat.count(errors, "error")), the first at line \(first.line): \(first.message)", own)
                     useStub.insert(id); blamed = true
                 } else if !driver.isEmpty {
                     let names = DriverSource.expectedSignatures(interfaces[id] ?? [])
@@ -125,7 +128,7 @@ struct SubmissionCompiler {
             let brokenHelpers = Set(diagnostics.filter { $0.severity == "error" && $0.file.hasPrefix("Helper") }.map(\.file))
             if !brokenHelpers.isEmpty {
                 for helper in helpers where brokenHelpers.contains(helper.file) {
-                    let first = diagnostics.first { $0.file == helper.file && $0.severity == "error" }!
+                    let first = CompilerDiagnostics.firstError(diagnostics.filter { $0.file == helper.file })!
                     outcome.notices.append("The helper file \(helper.name) does not compile (line \(first.line): \(first.message)) and was left out.")
                 }
                 helpers.removeAll { brokenHelpers.contains($0.file) }
@@ -150,9 +153,9 @@ struct SubmissionCompiler {
                 // Nothing attributable (a linker error, say): every student exercise file shares the blame.
                 let message = result.timedOut ? "The compiler did not finish within \(Int(limits.compileSeconds)) seconds."
                     : "The submission failed to compile or link, and the error is not in one exercise's file: " +
-                      (diagnostics.first { $0.severity == "error" }?.message ?? String(result.output.suffix(600)))
+                      (CompilerDiagnostics.firstError(diagnostics)?.message ?? String(result.output.suffix(600)))
                 for (id, _) in exerciseFiles where !useStub.contains(id) {
-                    outcome.failures[id] = (message, diagnostics.filter { $0.severity == "error" })
+                    outcome.failures[id] = (message, CompilerDiagnostics.ordered(diagnostics.filter { $0.severity == "error" }))
                     useStub.insert(id)
                 }
                 if !helpers.isEmpty { helpers.removeAll(); continue }
@@ -189,7 +192,10 @@ struct SubmissionCompiler {
         try? FileManager.default.removeItem(at: output)
         // -wmo: one frontend for all files (0.3 s instead of 0.9 s for a five-exercise submission); diagnostics
         // still name their file.
+        // -diagnostic-style=llvm: each diagnostic on one `file:line:column:` line with its source line and caret under
+        // it, which students read and the grader parses (the default style draws boxes around several lines).
         let arguments = [environment.swiftc, "-Onone", "-wmo", "-parse-as-library", "-module-name", "Submission",
+                         "-diagnostic-style=llvm",
                          "-Xfrontend", "-solver-expression-time-threshold=\(Self.expressionTimeThresholdSeconds)"]
             + KitBuilder.commonFlags(kit: kit, environment: environment)
             + KitBuilder.linkFlags(kit: kit, environment: environment) + Self.fastLinker(environment)
@@ -217,20 +223,31 @@ struct SubmissionCompiler {
         FileManager.default.isExecutableFile(atPath: environment.toolchainRoot + "/bin/ld.lld") ? ["-use-ld=lld"] : []
     }
 
-    /// Parses `file:line:column: severity: message` lines of swiftc's output.
+    /// Parses swiftc's `-diagnostic-style=llvm` output: `file:line:column: severity: message` lines, each followed
+    /// (when the compiler shows one) by the source line and a caret line, kept as the diagnostic's excerpt.
     static func parseDiagnostics(_ output: String) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for line in output.split(separator: "\n") {
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
             let parts = line.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
             guard parts.count == 5, let lineNumber = Int(parts[1]), let column = Int(parts[2]) else { continue }
             let severity = parts[3].trimmingCharacters(in: .whitespaces)
             guard ["error", "warning", "note"].contains(severity) else { continue }
             let file = (String(parts[0]) as NSString).lastPathComponent
+            var excerpt: String?
+            if index + 2 < lines.count, isCaretLine(lines[index + 2]) {
+                excerpt = lines[index + 1] + "\n" + lines[index + 2]
+            }
             let diagnostic = Diagnostic(file: file, line: lineNumber, column: column, severity: severity,
-                                        message: parts[4].trimmingCharacters(in: .whitespaces))
+                                        message: parts[4].trimmingCharacters(in: .whitespaces), excerpt: excerpt)
             if !result.contains(diagnostic) { result.append(diagnostic) }
         }
         return result
+    }
+
+    /// A line of spaces, `~` and one `^`: where swiftc points under the source line.
+    static func isCaretLine(_ line: Substring) -> Bool {
+        line.contains("^") && line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "~" || $0 == "^" }
     }
 
     private func sanitize(_ name: String) -> String {

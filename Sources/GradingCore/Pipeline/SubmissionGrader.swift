@@ -67,7 +67,13 @@ public final class SubmissionGrader: Sendable {
     /// GRADER_KEEP_WORK=1 keeps the work folders (sources, drivers, worker binaries) for debugging the grader.
     static let keepWork = ProcessInfo.processInfo.environment["GRADER_KEEP_WORK"] == "1"
 
-    deinit { if !Self.keepWork { try? FileManager.default.removeItem(at: workRoot) } }
+    deinit { removeWorkFolders() }
+
+    /// Removes every work folder of this grader (as deinit does); for a grader that is interrupted and will not be
+    /// deinitialised (`Interruption`).
+    public func removeWorkFolders() {
+        if !Self.keepWork { try? FileManager.default.removeItem(at: workRoot) }
+    }
 
     /// The exercises graded, in manifest order.
     var exerciseFiles: [(id: String, file: String)] { manifest.exercises.map { ($0.id, $0.file) } }

@@ -120,9 +120,9 @@ public struct GradescopeResults: Codable, Sendable, Equatable {
         var parts: [String] = []
         if !exercise.message.isEmpty { parts.append(Markdown.escaped(exercise.message)) }
         if !exercise.diagnostics.isEmpty {
-            let text = exercise.diagnostics.prefix(20).map {
-                "\($0.file):\($0.line):\($0.column): \($0.severity): \($0.message)"
-            }.joined(separator: "\n")
+            // With source lines and carets, as in `grader check`; a page has room for more than a terminal.
+            let text = CompilerDiagnostics.render(exercise.diagnostics, indent: "", lineBudget: 3 * CompilerDiagnostics.lineBudget)
+                .joined(separator: "\n")
             parts.append(Markdown.codeBlock(text))
         }
         return parts.joined(separator: "\n\n")

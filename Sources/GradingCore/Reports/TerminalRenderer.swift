@@ -39,6 +39,7 @@ public struct TerminalRenderer: Sendable {
             lines.append("")
         }
         lines.append(summary(report))
+        lines.append(paint(WhereToLookFirst.sentence(report), .bold))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -70,14 +71,11 @@ public struct TerminalRenderer: Sendable {
             lines += wrapIndented(exercise.message, indent: "    ")
         }
         if !exercise.diagnostics.isEmpty {
-            let limit = verbose ? 50 : 10
-            for diagnostic in exercise.diagnostics.prefix(limit) {
-                lines.append("    " + paint("\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): "
-                    + "\(diagnostic.severity): ", .red) + diagnostic.message)
-            }
-            if exercise.diagnostics.count > limit {
-                lines.append("    … and \(DisplayFormat.count(exercise.diagnostics.count - limit, "more diagnostic")).")
-            }
+            lines += CompilerDiagnostics.render(
+                exercise.diagnostics, indent: "    ",
+                lineBudget: verbose ? CompilerDiagnostics.verboseLineBudget : CompilerDiagnostics.lineBudget,
+                moreHint: verbose ? nil : "Run with --verbose to see them all.",
+                paint: { text, code in paint(text, Color(rawValue: code) ?? .dim) })
         }
         let runnable = exercise.tests.contains { $0.status != .skipped }
         for test in exercise.tests where runnable || verbose {
@@ -188,7 +186,7 @@ public struct TerminalRenderer: Sendable {
         case red = "31", green = "32", yellow = "33", bold = "1", dim = "2"
     }
 
-    private func paint(_ text: String, _ color: Color, bold: Bool = false) -> String {
+    func paint(_ text: String, _ color: Color, bold: Bool = false) -> String {
         guard useColor else { return text }
         let codes = bold && color != .bold ? "1;\(color.rawValue)" : color.rawValue
         return "\u{1B}[\(codes)m\(text)\u{1B}[0m"

@@ -65,7 +65,15 @@ struct ProbeError: Error, CustomStringConvertible {
 
 /// What `/proc` says about the host's processes.
 enum ProcessTable {
-    struct Entry { var pid: Int; var uid: UInt32; var commandLine: [String] }
+    struct Entry {
+        var pid: Int
+        var uid: UInt32
+        var commandLine: [String]
+        var parent: Int = 0
+        /// The state letter of /proc/PID/status: R, S, D, Z (a zombie: dead, waiting to be reaped), ...
+        var state: String = ""
+        var isZombie: Bool { state == "Z" }
+    }
 
     static func entries() -> [Entry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -77,7 +85,26 @@ enum ProcessTable {
             else { return nil }
             let raw = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
             let arguments = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            return Entry(pid: pid, uid: uid, commandLine: arguments)
+            func field(_ name: String) -> String? {
+                status.split(separator: "\n").first { $0.hasPrefix(name + ":") }?
+                    .dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
+            }
+            return Entry(pid: pid, uid: uid, commandLine: arguments, parent: field("PPid").flatMap { Int($0) } ?? 0,
+                         state: String(field("State")?.prefix(1) ?? ""))
+        }
+    }
+
+    /// The processes below `pid` (children, their children, ...), as they are now.
+    static func descendants(of pid: Int) -> [Entry] {
+        let all = entries()
+        var found: [Entry] = []
+        var parents: Set<Int> = [pid]
+        while true {
+            let seen = Set(found.map(\.pid))
+            let next = all.filter { parents.contains($0.parent) && !seen.contains($0.pid) }
+            if next.isEmpty { return found }
+            found += next
+            parents = Set(next.map(\.pid))
         }
     }
 
