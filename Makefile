@@ -28,11 +28,14 @@ deps:
 build: deps
 	$(SWIFT) build --product grader
 
-# Batch-grades the bundled sample class and prints the class summary.
+# Batch-grades the bundled sample classes and prints each class summary: grading/samples for the default
+# assignment, grading/samples-optimizers for optimizers-and-schedules.
 demo: build
-	rm -rf $(DEMO_OUT)
+	rm -rf $(DEMO_OUT) $(DEMO_OUT)-optimizers
 	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT)
+	$(SWIFT) run --skip-build grader batch grading/samples-optimizers --assignment optimizers-and-schedules --out $(DEMO_OUT)-optimizers
 	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json and results.json; gradebook: $(DEMO_OUT)/grades.csv"
+	@echo "Optimizers and schedules: $(DEMO_OUT)-optimizers/<student>/report.json; gradebook: $(DEMO_OUT)-optimizers/grades.csv"
 
 # Every test target, the slow end-to-end GradingIntegrationTests included.
 test: deps

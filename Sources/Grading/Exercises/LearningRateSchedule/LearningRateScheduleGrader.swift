@@ -20,15 +20,16 @@ public struct LearningRateScheduleGrader: ExerciseGrader, TypedTests {
 
     /// The schedules of a test, each with the steps it is evaluated at.
     static func schedules(_ test: Test, using g: inout SeededGenerator) -> [(ScheduleSpec, steps: Int)] {
-        // An initial rate in [0.05, 0.5), drawn per test.
-        let initial = 0.05 + 0.45 * g.nextUniform()
+        // An initial rate in [0.05, 0.5) and a gamma in [0.8, 0.95], drawn per test and kept to three decimals so the
+        // summary reads like a course's hyperparameters.
+        let initial = ((0.05 + 0.45 * g.nextUniform()) * 1000).rounded() / 1000
         func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(g.next() % UInt64(range.count)) }
         switch test {
         case .stepDecay:
             let every = pick(3...5)
             return [(.stepDecay(initial: initial, gamma: [0.5, 0.2, 0.1][pick(0...2)], every: every), 3 * every + 2)]
         case .exponentialDecay:
-            return [(.exponentialDecay(initial: initial, gamma: 0.8 + 0.15 * g.nextUniform()), 15)]
+            return [(.exponentialDecay(initial: initial, gamma: ((0.8 + 0.15 * g.nextUniform()) * 1000).rounded() / 1000), 15)]
         case .cosine:
             let total = pick(8...12)
             return [(.cosineAnnealing(initial: initial, minimum: initial * 0.01, totalSteps: total), total + 4)]
