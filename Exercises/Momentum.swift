@@ -14,8 +14,8 @@ import TensorKit
 // `velocity` holds exactly that v, zeros at the start; after one step from zero it equals the gradient.
 //
 // Other forms you will meet in the notes, and why they are not this one:
-// - v ← ρ·v − lr·g,  θ ← θ + v  (cs231n, some slides): v is the step itself, −lr times ours.
-// - v ← ρ·v + lr·g,  θ ← θ − v  (other slides): v is lr times ours.
+// - v ← ρ·v − lr·g,  θ ← θ + v  (cs231n, some slides): v is the step itself; with a constant lr, −lr times ours.
+// - v ← ρ·v + lr·g,  θ ← θ − v  (other slides): with a constant lr, v is lr times ours.
 // While lr stays constant all three move θ identically, so the parameters alone cannot tell them apart; the
 // stored velocity can, and so can a learning rate that changes between steps (a schedule): here the current lr
 // scales the whole accumulated v, there each gradient keeps the lr it was added with. Store v as above.
