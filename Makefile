@@ -55,12 +55,15 @@ browser-deps:
 build: deps
 	$(SWIFT) build --product grader
 
-# Batch-grades the bundled sample class, prints the class summary and writes the HTML report.
+# Batch-grades the bundled sample classes, prints each class summary and writes their HTML reports: grading/samples
+# for the default assignment, grading/samples-optimizers for optimizers-and-schedules.
 demo: build
-	rm -rf $(DEMO_OUT)
+	rm -rf $(DEMO_OUT) $(DEMO_OUT)-optimizers
 	$(SWIFT) run --skip-build grader batch grading/samples --out $(DEMO_OUT) --html
+	$(SWIFT) run --skip-build grader batch grading/samples-optimizers --assignment optimizers-and-schedules --out $(DEMO_OUT)-optimizers --html
 	@echo "Per-student reports: $(DEMO_OUT)/<student>/report.json, results.json and report.html; gradebook: $(DEMO_OUT)/grades.csv"
-	@echo "Open the class's HTML report in a browser: $(abspath $(DEMO_OUT))/report.html"
+	@echo "Optimizers and schedules: $(DEMO_OUT)-optimizers/<student>/report.json; gradebook: $(DEMO_OUT)-optimizers/grades.csv"
+	@echo "Open the classes' HTML reports in a browser: $(abspath $(DEMO_OUT))/report.html and $(abspath $(DEMO_OUT))-optimizers/report.html"
 
 # A throwaway single-node Slurm cluster grades the sample class as a job array of shards, merges, and compares the
 # gradebook with a single batch run's (grading/cluster/slurm/demo.sh; needs root).

@@ -37,6 +37,24 @@ public func nesterovStep(parameters: inout Tensor, gradient: Tensor, state: inou
     parameters = parameters + state.velocity + momentum * (state.velocity - previous)
 }
 
+/// SGD with momentum as PyTorch writes it (`torch.optim.SGD`, dampening 0), the course's convention for the
+/// `momentum` exercise: the state is the momentum buffer b, a decaying sum of gradients with no learning rate in it.
+///
+///     b ← ρ·b + g
+///     θ ← θ − lr·b                 (classical)
+///     θ ← θ − lr·(g + ρ·b)         (Nesterov, with the new b)
+///
+/// With a constant learning rate the parameters follow `sgdMomentumStep` / `nesterovStep` exactly and their
+/// velocity is −lr·b; when the learning rate changes between steps the trajectories differ, because here the
+/// whole accumulated buffer is scaled by the current learning rate.
+public func momentumBufferStep(parameters: inout Tensor, gradient: Tensor, buffer: inout Tensor,
+                               learningRate: Double, momentum: Double, nesterov: Bool) {
+    checkShapes(parameters, gradient, "momentumBufferStep")
+    buffer = buffer.zipMap(gradient) { b, g in momentum * b + g }
+    let direction = nesterov ? gradient.zipMap(buffer) { g, b in g + momentum * b } : buffer
+    parameters = parameters.zipMap(direction) { theta, d in theta - learningRate * d }
+}
+
 /// The running sum (AdaGrad) or running average (RMSProp) of squared gradients; zeros at the start.
 public struct SquaredGradientState: Equatable, Sendable {
     public var sumOfSquares: Tensor

@@ -3,13 +3,14 @@ import XCTest
 @testable import Grading
 @testable import GradingCore
 
-/// The bundled sample class's verdicts, pinned: every submission's score, every exercise's status and score, and
-/// every test's status, score and misconception name for seed 7 with the hidden tests, as in
-/// `grading/samples/expected-seed-7.json`. A refactoring of the exercises or the pipeline must leave these unchanged;
-/// a deliberate change of verdict updates the file (run with `GRADER_UPDATE_PINS=1`) and says why in its commit.
+/// The bundled sample classes' verdicts, pinned: every submission's score, every exercise's status and score, and
+/// every test's status, score and misconception name for seed 7 with the hidden tests, as in each class's
+/// `expected-seed-7.json` (`grading/samples/` for the default assignment, `grading/samples-optimizers/` for
+/// `optimizers-and-schedules`). A refactoring of the exercises or the pipeline must leave these unchanged; a
+/// deliberate change of verdict updates the files (run with `GRADER_UPDATE_PINS=1`) and says why in its commit.
 final class PipelineSamplePinTests: XCTestCase {
     static let seed: UInt64 = 7
-    static let pinFile = "grading/samples/expected-seed-7.json"
+    static let pinFileName = "expected-seed-7.json"
 
     /// One line per test: "status score [misconception]", so a diff of the pin file reads like a verdict change.
     struct Pin: Codable, Equatable {
@@ -34,16 +35,26 @@ final class PipelineSamplePinTests: XCTestCase {
     }
 
     func testTheSampleClassKeepsItsPinnedVerdicts() throws {
+        try assertPinnedVerdicts(of: "grading/samples", assignment: nil, submissions: 6)
+    }
+
+    func testTheOptimizersSampleClassKeepsItsPinnedVerdicts() throws {
+        try assertPinnedVerdicts(of: "grading/samples-optimizers", assignment: "optimizers-and-schedules", submissions: 4)
+    }
+
+    /// Batch-grades the class in `folder` (as `assignment`, the default when nil) and compares every verdict with
+    /// the folder's pin file.
+    func assertPinnedVerdicts(of folder: String, assignment: String?, submissions: Int) throws {
         let package = try TestPackage.shared()
-        let out = try package.scratchFolder("samples-pin")
+        let out = try package.scratchFolder("pin-" + folder.replacingOccurrences(of: "/", with: "-"))
         let runner = BatchRunner(grader: try package.grader(),
-                                 options: .init(submissions: TestPackage.sourceRoot.appendingPathComponent("grading/samples"),
-                                                out: out, jobs: 2, seed: Self.seed, includeHidden: true))
+                                 options: .init(submissions: TestPackage.sourceRoot.appendingPathComponent(folder),
+                                                out: out, jobs: 2, seed: Self.seed, includeHidden: true, assignment: assignment))
         let result = try runner.run()
         let pins = Dictionary(uniqueKeysWithValues: result.reports.map { ($0.submission, Self.pin($0)) })
-        XCTAssertEqual(pins.count, 6)
+        XCTAssertEqual(pins.count, submissions)
 
-        let url = TestPackage.sourceRoot.appendingPathComponent(Self.pinFile)
+        let url = TestPackage.sourceRoot.appendingPathComponent(folder).appendingPathComponent(Self.pinFileName)
         if ProcessInfo.processInfo.environment["GRADER_UPDATE_PINS"] == "1" {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -130,4 +130,23 @@ final class UnlistedBugTests: XCTestCase {
             XCTAssertLessThan(train.fraction, 1, "seed \(seed): \(train.message)")
         }
     }
+
+    /// Moving θ with the old velocity and storing the new one afterwards lags a gradient behind; the velocity it
+    /// returns is right, so it must not be called `velocity-not-stored` (or anything else).
+    func testUpdatingBeforeTheVelocityIsNotNamedVelocityNotStored() {
+        var implementation = ExerciseImplementation.reference
+        implementation.sgdMomentumStep = { parameters, gradient, velocity, learningRate, momentum in
+            parameters = parameters - learningRate * velocity
+            velocity = momentum * velocity + gradient
+        }
+        assertLosesPointsUnnamed("momentum", "θ moved by the old velocity", implementation)
+    }
+
+    /// An Int division in the warm-up returns 0 until step W: wrong at every warm-up step but the first, and not
+    /// the one-based-step variant.
+    func testAnIntegerDivisionWarmupIsNotNamedOneBasedStep() {
+        var implementation = ExerciseImplementation.reference
+        implementation.linearWarmup = { step, initial, warmupSteps in initial * Double(Swift.min(1, step / warmupSteps)) }
+        assertLosesPointsUnnamed("lr-schedule", "Int division in the warm-up", implementation)
+    }
 }

@@ -11,6 +11,11 @@ public enum ExerciseCatalog {
         DropoutGrader(),
         AdamGrader(),
         Conv2DGrader(),
+        MomentumGrader(),
+        AdaGradGrader(),
+        RMSPropGrader(),
+        AdamWGrader(),
+        LearningRateScheduleGrader(),
     ]
 
     /// The registered exercise with this id.

@@ -57,8 +57,16 @@ public struct AdamGrader: ExerciseGrader, TypedTests {
         }
         let call = WorkerCalls.adamSteps(parameters: parameters, state: state, gradients: gradients, learningRate: s.learningRate,
                                          beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon)
-        let steps = s.steps
-        let outputs: @Sendable ([WorkerCall], [WorkerReply]) -> [NamedOutput] = { _, replies in
+        let outputs = Self.trajectoryOutputs(steps: s.steps)
+        let judge = DeterministicJudge(calls: [call], tolerance: spec.tolerance, variants: AdamMisconceptions.variants, outputs: outputs)
+        let summary = "\(s.steps) Adam step\(s.steps == 1 ? "" : "s") on parameters \(Tensor.describe(shape: s.shape)) (\(s.note)); lr = \(s.learningRate), β1 = \(s.beta1), β2 = \(s.beta2), ε = \(s.epsilon)."
+        return judge.testCase(spec: spec, summary: summary)
+    }
+
+    /// The outputs of a K-step trajectory in the `adamStep` reply layout (θ, m, v per step, t in the integers), in
+    /// four groups; the `adamw` exercise replies in the same layout.
+    static func trajectoryOutputs(steps: Int) -> @Sendable ([WorkerCall], [WorkerReply]) -> [NamedOutput] {
+        { _, replies in
             var result: [NamedOutput] = []
             for k in 0..<steps {
                 let suffix = steps == 1 ? " after the step" : " after step \(k + 1)"
@@ -70,8 +78,5 @@ public struct AdamGrader: ExerciseGrader, TypedTests {
             }
             return result
         }
-        let judge = DeterministicJudge(calls: [call], tolerance: spec.tolerance, variants: AdamMisconceptions.variants, outputs: outputs)
-        let summary = "\(s.steps) Adam step\(s.steps == 1 ? "" : "s") on parameters \(Tensor.describe(shape: s.shape)) (\(s.note)); lr = \(s.learningRate), β1 = \(s.beta1), β2 = \(s.beta2), ε = \(s.epsilon)."
-        return judge.testCase(spec: spec, summary: summary)
     }
 }

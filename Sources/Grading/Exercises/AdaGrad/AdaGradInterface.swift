@@ -1,0 +1,71 @@
+import GradingCore
+import Reference
+import TensorKit
+import WorkerKit
+
+/// Calls: `adagradStep` — tensors [θ₀, h₀, g₁, …, g_K], numbers [learningRate, epsilon] →
+/// tensors [θ₁, h₁, θ₂, h₂, …]: K steps, each from the state the previous one left.
+extension AdaGradGrader {
+    public var functions: [ExerciseFunction] {
+        [
+            ExerciseFunction("public func adagradStep(parameters: inout Tensor, gradient: Tensor, cache: inout Tensor, learningRate: Double, epsilon: Double)",
+                             wireName: "adagradStep", driver: """
+            var parameters = call.tensors[0]
+            var cache = call.tensors[1]
+            var tensors: [TensorKit.Tensor] = []
+            for gradient in call.tensors[2...] {
+                adagradStep(parameters: &parameters, gradient: gradient, cache: &cache,
+                            learningRate: call.numbers[0], epsilon: call.numbers[1])
+                tensors += [parameters, cache]
+            }
+            return WorkerKit.WorkerReply(tensors: tensors)
+            """, replySize: { call in
+                // K steps, each returning θ and h.
+                let steps = Swift.max(0, call.tensors.count - 2)
+                return (ExerciseFunction.saturatingProduct([2, steps, call.tensors.first?.scalars.count ?? 0]), 2 * steps)
+            }),
+        ]
+    }
+
+    public var reference: ExerciseImplementation {
+        var implementation = ExerciseImplementation()
+        implementation.adagradStep = { parameters, gradient, cache, learningRate, epsilon in
+            var state = SquaredGradientState(like: parameters)
+            state.sumOfSquares = cache
+            Reference.adaGradStep(parameters: &parameters, gradient: gradient, state: &state,
+                                  learningRate: learningRate, epsilon: epsilon)
+            cache = state.sumOfSquares
+        }
+        return implementation
+    }
+
+    public var variants: [WrongVariant] { AdaGradMisconceptions.variants }
+}
+
+extension WorkerCalls {
+    /// K = gradients.count AdaGrad steps from `cache`.
+    public static func adagradSteps(parameters: Tensor, cache: Tensor, gradients: [Tensor], learningRate: Double,
+                                    epsilon: Double) -> WorkerCall {
+        WorkerCall(function: "adagradStep", tensors: [parameters, cache] + gradients, numbers: [learningRate, epsilon])
+    }
+}
+
+extension ExerciseImplementation {
+    public typealias AdaGradStepFunction = @Sendable (_ parameters: inout Tensor, _ gradient: Tensor, _ cache: inout Tensor,
+                                                      _ learningRate: Double, _ epsilon: Double) -> Void
+    public var adagradStep: AdaGradStepFunction {
+        get { function("adagradStep") }
+        set {
+            install("adagradStep", newValue) { call in
+                var parameters = call.tensors[0]
+                var cache = call.tensors[1]
+                var reply = WorkerReply()
+                for gradient in call.tensors.dropFirst(2) {
+                    newValue(&parameters, gradient, &cache, call.numbers[0], call.numbers[1])
+                    reply.tensors += [parameters, cache]
+                }
+                return reply
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import GradingCore
+import Reference
+import TensorKit
+import WorkerKit
+
+/// Calls: `adamWStep` — tensors [θ₀, m₀, v₀, g₁, …, g_K], numbers [learningRate, beta1, beta2, epsilon, weightDecay],
+/// integers [t₀] → tensors [θ₁, m₁, v₁, θ₂, m₂, v₂, …], integers [t₁, t₂, …] (the `adam` exercise's layout plus λ).
+extension AdamWGrader {
+    public var functions: [ExerciseFunction] {
+        [
+            ExerciseFunction("public func adamWStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double)",
+                             wireName: "adamWStep", driver: """
+            var parameters = call.tensors[0]
+            var state = TensorKit.AdamState(like: parameters)
+            state.m = call.tensors[1]
+            state.v = call.tensors[2]
+            state.t = call.integers[0]
+            var tensors: [TensorKit.Tensor] = []
+            var steps: [Int] = []
+            for gradient in call.tensors[3...] {
+                adamWStep(parameters: &parameters, gradient: gradient, state: &state,
+                          learningRate: call.numbers[0], beta1: call.numbers[1], beta2: call.numbers[2],
+                          epsilon: call.numbers[3], weightDecay: call.numbers[4])
+                tensors += [parameters, state.m, state.v]
+                steps.append(state.t)
+            }
+            return WorkerKit.WorkerReply(tensors: tensors, integers: steps)
+            """, replySize: { call in
+                let steps = Swift.max(0, call.tensors.count - 3)
+                return (ExerciseFunction.saturatingProduct([3, steps, call.tensors.first?.scalars.count ?? 0]) + steps, 3 * steps)
+            }),
+        ]
+    }
+
+    public var reference: ExerciseImplementation {
+        var implementation = ExerciseImplementation()
+        implementation.adamWStep = {
+            Reference.adamWStep(parameters: &$0, gradient: $1, state: &$2, learningRate: $3, beta1: $4, beta2: $5, epsilon: $6, weightDecay: $7)
+        }
+        return implementation
+    }
+
+    public var variants: [WrongVariant] { AdamWMisconceptions.variants }
+}
+
+extension WorkerCalls {
+    /// K = gradients.count AdamW steps from the state (m, v, t).
+    public static func adamWSteps(parameters: Tensor, state: AdamState, gradients: [Tensor], learningRate: Double,
+                                  beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double) -> WorkerCall {
+        WorkerCall(function: "adamWStep", tensors: [parameters, state.m, state.v] + gradients,
+                   numbers: [learningRate, beta1, beta2, epsilon, weightDecay], integers: [state.t])
+    }
+}
+
+extension ExerciseImplementation {
+    public typealias AdamWStepFunction = @Sendable (_ parameters: inout Tensor, _ gradient: Tensor, _ state: inout AdamState,
+                                                    _ learningRate: Double, _ beta1: Double, _ beta2: Double, _ epsilon: Double,
+                                                    _ weightDecay: Double) -> Void
+    public var adamWStep: AdamWStepFunction {
+        get { function("adamWStep") }
+        set {
+            install("adamWStep", newValue) { call in
+                var parameters = call.tensors[0]
+                var state = AdamState(m: call.tensors[1], v: call.tensors[2], t: call.integers[0])
+                var reply = WorkerReply()
+                for gradient in call.tensors.dropFirst(3) {
+                    newValue(&parameters, gradient, &state, call.numbers[0], call.numbers[1], call.numbers[2], call.numbers[3], call.numbers[4])
+                    reply.tensors += [parameters, state.m, state.v]
+                    reply.integers.append(state.t)
+                }
+                return reply
+            }
+        }
+    }
+}
