@@ -29,7 +29,7 @@ final class ClusterRecipeTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("Merged 6 reports from 3 shard records"), run.stdout)
 
         let expected = try JSONDecoder().decode([String: PipelineSamplePinTests.Pin].self,
-                                                from: Data(contentsOf: Self.root.appendingPathComponent(PipelineSamplePinTests.pinFile)))
+                                                from: Data(contentsOf: Self.root.appendingPathComponent("grading/samples").appendingPathComponent(PipelineSamplePinTests.pinFileName)))
         for (name, pin) in expected {
             let report = try assertSchemaValidFile(out.appendingPathComponent("\(name)/report.json"))
             XCTAssertEqual(PipelineSamplePinTests.pin(report), pin, name)
