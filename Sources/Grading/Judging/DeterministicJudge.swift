@@ -13,7 +13,8 @@ struct DeterministicJudge: Sendable {
     var tolerance: Tolerance
     var variants: [WrongVariant]
     /// Reads the named outputs out of one set of replies; must list the same labels whatever the replies hold, and
-    /// only pick values out of the replies (a number or integer as a scalar tensor), so that it can be recorded.
+    /// only pick values out of the replies (a tensor; a number or integer as a scalar tensor; or all of a reply's
+    /// numbers as one vector), so that it can be recorded.
     var outputs: @Sendable (_ calls: [WorkerCall], _ replies: [WorkerReply]) -> [NamedOutput]
     /// Per-label magnitude of the terms behind each expected element (see `Comparison`), if any.
     var magnitudes: [String: Tensor] = [:]
@@ -92,8 +93,12 @@ struct DeterministicJudge: Sendable {
             let whole = Int(value.rounded(.down))
             let kind = whole / 10_000_000_000, reply = whole % 10_000_000_000 / 100_000, index = whole % 100_000
             let slot: OutputLocator.Slot
+            let scalars = output.tensor?.scalars ?? []
+            let isNumberSequence = output.tensor?.shape == [scalars.count] && index == 0
+                && scalars.indices.allSatisfy { scalars[$0] == code(2, reply, $0) + 0.5 }
             switch (kind, value != value.rounded(.down)) {
             case (1, true): slot = .tensor
+            case (2, true) where isNumberSequence: slot = .numbers
             case (2, true): slot = .number
             case (3, false): slot = .integer
             default: throw RecordingError.unlocatable(label: output.label)

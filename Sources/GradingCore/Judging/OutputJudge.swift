@@ -32,7 +32,9 @@ public struct SubCheckResult: Sendable {
 /// or an integer is read as a scalar tensor). What a recorded test needs to read a student's replies without the
 /// exercise's code.
 public struct OutputLocator: Codable, Sendable, Equatable {
-    public enum Slot: String, Codable, Sendable { case tensor, number, integer }
+    /// `numbers`: every number of the reply as one vector (absent when the reply has none), for a function called
+    /// once per step whose replies are read as a sequence.
+    public enum Slot: String, Codable, Sendable { case tensor, number, integer, numbers }
     public var group: String
     public var label: String
     public var reply: Int
@@ -54,6 +56,7 @@ public struct OutputLocator: Codable, Sendable, Equatable {
         case .tensor: tensor = index < reply.tensors.count ? reply.tensors[index] : nil
         case .number: tensor = index < reply.numbers.count ? Tensor(scalar: reply.numbers[index]) : nil
         case .integer: tensor = index < reply.integers.count ? Tensor(scalar: Double(reply.integers[index])) : nil
+        case .numbers: tensor = reply.numbers.isEmpty ? nil : Tensor(shape: [reply.numbers.count], scalars: reply.numbers)
         }
         return NamedOutput(group: group, label: label, tensor: tensor)
     }
