@@ -10,20 +10,26 @@ DEMO_OUT ?= .build/demo-out
 
 all: build
 
+# Installs the Debian packages named in $$missing (nothing when it is empty) as root, updating apt's lists at most
+# once per make run (a stamp in .build); otherwise says which packages to install. Every deps target uses it.
+APT_INSTALL = if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing:$$missing"; \
+	    { [ -e .build/.apt-updated-$(MAKE_RUN) ] || { apt-get update -qq && mkdir -p .build && touch .build/.apt-updated-$(MAKE_RUN); }; } \
+	      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Missing:$$missing. Install them (Debian: sudo apt-get install$$missing) and run make again." >&2; exit 1; \
+	  fi; \
+	fi
+export MAKE_RUN ?= $(shell date +%s)-$(shell echo $$PPID)
+
 deps:
 	@missing=""; \
 	pkg-config --exists openblas 2>/dev/null || missing="$$missing libopenblas-dev pkg-config"; \
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \
 	command -v zip >/dev/null || missing="$$missing zip"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	  else \
-	    echo "Missing:$$missing. Install them (Debian: sudo apt-get install$$missing) and run make again." >&2; exit 1; \
-	  fi; \
-	fi
+	$(APT_INSTALL)
 
 # The cluster recipes' tools: Slurm (slurmctld, slurmd, munge) for `make cluster-demo` and the Slurm test, kubectl
 # to read the Kubernetes manifest offline. `make test` goes on without them (ClusterRecipeTests then skips, saying why).
@@ -31,26 +37,14 @@ deps-cluster:
 	@missing=""; \
 	{ command -v slurmctld && command -v slurmd && command -v munged; } >/dev/null || missing="$$missing slurm-wlm"; \
 	command -v kubectl >/dev/null || missing="$$missing kubernetes-client"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	  else \
-	    echo "Missing:$$missing. Install them (Debian: sudo apt-get install$$missing) and run make again." >&2; exit 1; \
-	  fi; \
-	fi
+	$(APT_INSTALL)
 
 # The browser the HTML report's test renders the page in (headless, offline): Debian's chromium, installed the same
 # way. Only `make test` needs it.
 browser-deps:
-	@if ! command -v chromium >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing: chromium"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
-	  else \
-	    echo "Missing: chromium. Install it (Debian: sudo apt-get install chromium) and run make again." >&2; exit 1; \
-	  fi; \
-	fi
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	$(APT_INSTALL)
 
 build: deps
 	$(SWIFT) build --product grader
