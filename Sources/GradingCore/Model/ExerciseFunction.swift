@@ -46,3 +46,29 @@ public struct ExerciseFunction: Sendable {
     /// A seed argument travels as `Int(bitPattern:)` of the `UInt64`; this reads integer `index` back as a seed.
     public static func seedExpression(_ index: Int) -> String { "UInt64(bitPattern: Int64(call.integers[\(index)]))" }
 }
+
+extension ExerciseFunction {
+    /// An optimizer step that keeps one state tensor, driven along a trajectory: tensors [θ₀, s₀, g₁, …, g_K] →
+    /// tensors [θ₁, s₁, θ₂, s₂, …], K steps each from the state the previous one left. The student's function is
+    /// `name(parameters:gradient:<state>:<arguments>)`; `arguments` is the Swift text of the arguments after the
+    /// state, which may read `call.numbers` and the step's index `k` (from 0), e.g. `"learningRate: call.numbers[0],
+    /// epsilon: call.numbers[1]"`.
+    public static func stateTrajectory(_ declaration: String, name: String, state: String,
+                                       arguments: String) -> ExerciseFunction {
+        ExerciseFunction(declaration, wireName: name, driver: """
+            var parameters = call.tensors[0]
+            var \(state) = call.tensors[1]
+            var tensors: [TensorKit.Tensor] = []
+            for (k, gradient) in call.tensors.dropFirst(2).enumerated() {
+                _ = k
+                \(name)(parameters: &parameters, gradient: gradient, \(state): &\(state), \(arguments))
+                tensors += [parameters, \(state)]
+            }
+            return WorkerKit.WorkerReply(tensors: tensors)
+            """, replySize: { call in
+                // K steps, each returning θ and the state.
+                let steps = Swift.max(0, call.tensors.count - 2)
+                return (saturatingProduct([2, steps, call.tensors.first?.scalars.count ?? 0]), 2 * steps)
+            })
+    }
+}

@@ -7,24 +7,8 @@ import WorkerKit
 /// tensors [θ₁, h₁, θ₂, h₂, …]: K steps, each from the state the previous one left.
 extension AdaGradGrader {
     public var functions: [ExerciseFunction] {
-        [
-            ExerciseFunction("public func adagradStep(parameters: inout Tensor, gradient: Tensor, cache: inout Tensor, learningRate: Double, epsilon: Double)",
-                             wireName: "adagradStep", driver: """
-            var parameters = call.tensors[0]
-            var cache = call.tensors[1]
-            var tensors: [TensorKit.Tensor] = []
-            for gradient in call.tensors[2...] {
-                adagradStep(parameters: &parameters, gradient: gradient, cache: &cache,
-                            learningRate: call.numbers[0], epsilon: call.numbers[1])
-                tensors += [parameters, cache]
-            }
-            return WorkerKit.WorkerReply(tensors: tensors)
-            """, replySize: { call in
-                // K steps, each returning θ and h.
-                let steps = Swift.max(0, call.tensors.count - 2)
-                return (ExerciseFunction.saturatingProduct([2, steps, call.tensors.first?.scalars.count ?? 0]), 2 * steps)
-            }),
-        ]
+        [.stateTrajectory("public func adagradStep(parameters: inout Tensor, gradient: Tensor, cache: inout Tensor, learningRate: Double, epsilon: Double)",
+                          name: "adagradStep", state: "cache", arguments: "learningRate: call.numbers[0], epsilon: call.numbers[1]")]
     }
 
     public var reference: ExerciseImplementation {

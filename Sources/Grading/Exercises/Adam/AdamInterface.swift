@@ -6,10 +6,11 @@ import WorkerKit
 /// What the student writes for this exercise, and how the worker calls it (the layout of each call is the one
 /// `WorkerCalls` builds and `simulate` reads).
 extension AdamGrader {
-    public var functions: [ExerciseFunction] {
-        [
-            ExerciseFunction("public func adamStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double)",
-                             wireName: "adamStep", driver: """
+    /// An Adam-like step driven along a trajectory (`adamStep` here, `adamWStep` in `adamw`): tensors [θ₀, m₀, v₀, g₁,
+    /// …, g_K], numbers [learningRate, beta1, beta2, epsilon, …], integers [t₀] → tensors [θ₁, m₁, v₁, θ₂, …],
+    /// integers [t₁, t₂, …]. `moreArguments` follows `epsilon:` in the call (e.g. ", weightDecay: call.numbers[4]").
+    static func trajectoryFunction(_ declaration: String, name: String, moreArguments: String) -> ExerciseFunction {
+        ExerciseFunction(declaration, wireName: name, driver: """
             var parameters = call.tensors[0]
             var state = TensorKit.AdamState(like: parameters)
             state.m = call.tensors[1]
@@ -18,9 +19,9 @@ extension AdamGrader {
             var tensors: [TensorKit.Tensor] = []
             var steps: [Int] = []
             for gradient in call.tensors[3...] {
-                adamStep(parameters: &parameters, gradient: gradient, state: &state,
+                \(name)(parameters: &parameters, gradient: gradient, state: &state,
                          learningRate: call.numbers[0], beta1: call.numbers[1], beta2: call.numbers[2],
-                         epsilon: call.numbers[3])
+                         epsilon: call.numbers[3]\(moreArguments))
                 tensors += [parameters, state.m, state.v]
                 steps.append(state.t)
             }
@@ -28,7 +29,13 @@ extension AdamGrader {
             """, replySize: { call in
                 let steps = Swift.max(0, call.tensors.count - 3)
                 return (ExerciseFunction.saturatingProduct([3, steps, call.tensors.first?.scalars.count ?? 0]) + steps, 3 * steps)
-            }),
+            })
+    }
+
+    public var functions: [ExerciseFunction] {
+        [
+            Self.trajectoryFunction("public func adamStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double)",
+                                    name: "adamStep", moreArguments: ""),
         ]
     }
 

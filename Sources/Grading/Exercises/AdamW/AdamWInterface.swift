@@ -8,27 +8,8 @@ import WorkerKit
 extension AdamWGrader {
     public var functions: [ExerciseFunction] {
         [
-            ExerciseFunction("public func adamWStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double)",
-                             wireName: "adamWStep", driver: """
-            var parameters = call.tensors[0]
-            var state = TensorKit.AdamState(like: parameters)
-            state.m = call.tensors[1]
-            state.v = call.tensors[2]
-            state.t = call.integers[0]
-            var tensors: [TensorKit.Tensor] = []
-            var steps: [Int] = []
-            for gradient in call.tensors[3...] {
-                adamWStep(parameters: &parameters, gradient: gradient, state: &state,
-                          learningRate: call.numbers[0], beta1: call.numbers[1], beta2: call.numbers[2],
-                          epsilon: call.numbers[3], weightDecay: call.numbers[4])
-                tensors += [parameters, state.m, state.v]
-                steps.append(state.t)
-            }
-            return WorkerKit.WorkerReply(tensors: tensors, integers: steps)
-            """, replySize: { call in
-                let steps = Swift.max(0, call.tensors.count - 3)
-                return (ExerciseFunction.saturatingProduct([3, steps, call.tensors.first?.scalars.count ?? 0]) + steps, 3 * steps)
-            }),
+            AdamGrader.trajectoryFunction("public func adamWStep(parameters: inout Tensor, gradient: Tensor, state: inout AdamState, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double)",
+                                          name: "adamWStep", moreArguments: ", weightDecay: call.numbers[4]"),
         ]
     }
 

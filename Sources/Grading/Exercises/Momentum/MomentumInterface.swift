@@ -9,22 +9,8 @@ import WorkerKit
 extension MomentumGrader {
     public var functions: [ExerciseFunction] {
         ["sgdMomentumStep", "nesterovMomentumStep"].map { name in
-            ExerciseFunction("public func \(name)(parameters: inout Tensor, gradient: Tensor, velocity: inout Tensor, learningRate: Double, momentum: Double)",
-                             wireName: name, driver: """
-            var parameters = call.tensors[0]
-            var velocity = call.tensors[1]
-            var tensors: [TensorKit.Tensor] = []
-            for (k, gradient) in call.tensors.dropFirst(2).enumerated() {
-                \(name)(parameters: &parameters, gradient: gradient, velocity: &velocity,
-                        learningRate: call.numbers[1 + k], momentum: call.numbers[0])
-                tensors += [parameters, velocity]
-            }
-            return WorkerKit.WorkerReply(tensors: tensors)
-            """, replySize: { call in
-                // K steps, each returning θ and v.
-                let steps = Swift.max(0, call.tensors.count - 2)
-                return (ExerciseFunction.saturatingProduct([2, steps, call.tensors.first?.scalars.count ?? 0]), 2 * steps)
-            })
+            .stateTrajectory("public func \(name)(parameters: inout Tensor, gradient: Tensor, velocity: inout Tensor, learningRate: Double, momentum: Double)",
+                             name: name, state: "velocity", arguments: "learningRate: call.numbers[1 + k], momentum: call.numbers[0]")
         }
     }
 

@@ -7,24 +7,9 @@ import WorkerKit
 /// tensors [θ₁, h₁, θ₂, h₂, …]: K steps, each from the state the previous one left.
 extension RMSPropGrader {
     public var functions: [ExerciseFunction] {
-        [
-            ExerciseFunction("public func rmspropStep(parameters: inout Tensor, gradient: Tensor, cache: inout Tensor, learningRate: Double, decay: Double, epsilon: Double)",
-                             wireName: "rmspropStep", driver: """
-            var parameters = call.tensors[0]
-            var cache = call.tensors[1]
-            var tensors: [TensorKit.Tensor] = []
-            for gradient in call.tensors[2...] {
-                rmspropStep(parameters: &parameters, gradient: gradient, cache: &cache,
-                            learningRate: call.numbers[0], decay: call.numbers[1], epsilon: call.numbers[2])
-                tensors += [parameters, cache]
-            }
-            return WorkerKit.WorkerReply(tensors: tensors)
-            """, replySize: { call in
-                // K steps, each returning θ and h: how many numbers a correct reply holds.
-                let steps = Swift.max(0, call.tensors.count - 2)
-                return (ExerciseFunction.saturatingProduct([2, steps, call.tensors.first?.scalars.count ?? 0]), 2 * steps)
-            }),
-        ]
+        [.stateTrajectory("public func rmspropStep(parameters: inout Tensor, gradient: Tensor, cache: inout Tensor, learningRate: Double, decay: Double, epsilon: Double)",
+                          name: "rmspropStep", state: "cache",
+                          arguments: "learningRate: call.numbers[0], decay: call.numbers[1], epsilon: call.numbers[2]")]
     }
 
     public var reference: ExerciseImplementation {
