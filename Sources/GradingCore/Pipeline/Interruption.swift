@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,17 @@ public enum Interruption {
         }
     }
 
+    private static let ending = Mutex(false)
+
+    /// Called before the pipeline creates a work folder: once the grader is ending, the calling thread waits here
+    /// for the process to end instead of creating a folder that `cleanup` has just removed (or is removing).
+    static func parkIfEnding() {
+        guard ending.withLock({ $0 }) else { return }
+        while true { pause() }
+    }
+
     private static func end(by number: Int32, cleanup: () -> Void) -> Never {
+        ending.withLock { $0 = true }
         let children = LiveChildren.killAll()
         // Reap them (each was sent SIGKILL), so none outlives the grader even for a moment; a bounded wait.
         let deadline = Date().addingTimeInterval(2)
@@ -41,6 +52,10 @@ public enum Interruption {
             }
             if !waiting.isEmpty { usleep(10_000) }
         }
+        cleanup()
+        // A thread that was writing into a work folder while it was removed can leave a part of it behind; the
+        // threads now park before creating folders, so a second pass a moment later finds the rest.
+        usleep(50_000)
         cleanup()
         fflush(nil)
         signal(number, SIG_DFL)
