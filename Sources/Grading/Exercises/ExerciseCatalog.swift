@@ -11,6 +11,9 @@ public enum ExerciseCatalog {
         DropoutGrader(),
         AdamGrader(),
         Conv2DGrader(),
+        BatchNormGrader(),
+        Conv2DBackwardGrader(),
+        MaxPoolGrader(),
     ]
 
     /// The registered exercise with this id.
