@@ -8,6 +8,19 @@ import TensorKit
 // BEGIN SOLUTION
 // Solution to the `maxpool` exercise. Not shipped to students: `grader stubs` writes
 // Exercises/ from this file, replacing every BEGIN/END SOLUTION region (see grading/AUTHORING.md).
+
+/// The flat index of the first maximum, in row-major order, of window (i, j) of channel plane `plane`.
+private func maxPoolWinner(_ input: Tensor, plane: Int, i: Int, j: Int, kernelSize: Int, stride: Int) -> Int {
+    let (h, w) = (input.shape[2], input.shape[3])
+    var best = (plane * h + i * stride) * w + j * stride
+    for a in 0..<kernelSize {
+        for b in 0..<kernelSize {
+            let index = (plane * h + i * stride + a) * w + j * stride + b
+            if input.scalars[index] > input.scalars[best] { best = index }
+        }
+    }
+    return best
+}
 // END SOLUTION
 
 /// Max pooling over k×k windows of an `[N, C, H, W]` input, stride s, **no padding**, each channel on its own:
@@ -67,18 +80,3 @@ public func maxPool2dBackward(_ gradOutput: Tensor, input: Tensor, kernelSize: I
     return gradInput
     // END SOLUTION
 }
-// BEGIN SOLUTION
-
-/// The flat index of the first maximum, in row-major order, of window (i, j) of channel plane `plane`.
-private func maxPoolWinner(_ input: Tensor, plane: Int, i: Int, j: Int, kernelSize: Int, stride: Int) -> Int {
-    let (h, w) = (input.shape[2], input.shape[3])
-    var best = (plane * h + i * stride) * w + j * stride
-    for a in 0..<kernelSize {
-        for b in 0..<kernelSize {
-            let index = (plane * h + i * stride + a) * w + j * stride + b
-            if input.scalars[index] > input.scalars[best] { best = index }
-        }
-    }
-    return best
-}
-// END SOLUTION

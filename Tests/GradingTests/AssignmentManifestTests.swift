@@ -39,12 +39,13 @@ final class AssignmentManifestTests: XCTestCase {
 
     func testTheDefaultAssignmentIsTodaysFiveExercisesWithTodaysTestsAndPoints() throws {
         let manifest = try loadManifest(packageRoot: Self.packageRoot)
-        XCTAssertEqual(manifest.assignments.map(\.name), ["training-basics", "stable-softmax"])
+        // Further assignments (grouping the exercises added since) follow these two.
+        XCTAssertEqual(Array(manifest.assignments.map(\.name).prefix(2)), ["training-basics", "stable-softmax"])
         XCTAssertEqual(manifest.defaultAssignment?.name, "training-basics")
         let plan = try manifest.plan()
         XCTAssertEqual(plan.assignment, "training-basics")
-        // Every definition exactly: ids, files, test names, order, points, visibility and tolerances.
-        XCTAssertEqual(plan.exercises, manifest.exercises)
+        // Every definition of the five exactly: ids, files, test names, order, points, visibility and tolerances.
+        XCTAssertEqual(plan.exercises, manifest.exercises.filter { Self.allFive.map { $0["id"] as? String }.contains($0.id) })
         XCTAssertEqual(plan.exercises.reduce(0) { $0 + $1.maxScore }, 100)
     }
 
@@ -103,9 +104,10 @@ final class AssignmentManifestTests: XCTestCase {
     func testAnUnknownExerciseIsNamedWithItsAssignment() throws {
         let message = try Self.validationError([
             ["name": "training-basics", "title": "T", "exercises": Self.allFive],
-            ["name": "optimizers", "title": "O", "exercises": [["id": "adam"], ["id": "rmsprop"]]],
+            ["name": "optimizers", "title": "O", "exercises": [["id": "adam"], ["id": "no-such-optimizer"]]],
         ])
-        XCTAssertEqual(message, "Assignment 'optimizers' names exercise 'rmsprop', which the manifest does not define; the defined exercises are softmax, he-init, dropout, adam, conv2d.")
+        let defined = ExerciseCatalog.all.map(\.id).joined(separator: ", ")
+        XCTAssertEqual(message, "Assignment 'optimizers' names exercise 'no-such-optimizer', which the manifest does not define; the defined exercises are \(defined).")
     }
 
     func testAnUnknownTestIsNamedWithItsExerciseAndAssignment() throws {
