@@ -34,7 +34,7 @@ public struct MaxPoolGrader: ExerciseGrader, TypedTests {
     static func setup(_ test: Test) -> Setup {
         switch test {
         case .basic: return Setup(shape: [2, 3, 6, 8], kernelSize: 2, stride: 2, note: "2×2 windows, stride 2, no ties")
-        case .overlapping: return Setup(shape: [2, 2, 7, 9], kernelSize: 3, stride: 2, note: "overlapping 3×3 windows at stride 2 (one element wins four windows), no ties")
+        case .overlapping: return Setup(shape: [2, 2, 7, 9], kernelSize: 3, stride: 2, note: "overlapping 3×3 windows at stride 2, one element winning four of them, no ties")
         case .ties: return Setup(shape: [2, 2, 6, 6], kernelSize: 2, stride: 2, ties: true, note: "small integers with tied maxima in many windows")
         case .strideLarger: return Setup(shape: [1, 3, 8, 11], kernelSize: 2, stride: 3, note: "2×2 windows at stride 3 (some elements in no window), no ties")
         case .tiesOverlapping: return Setup(shape: [2, 2, 7, 7], kernelSize: 3, stride: 2, ties: true, note: "overlapping 3×3 windows at stride 2 on small integers with many ties")
