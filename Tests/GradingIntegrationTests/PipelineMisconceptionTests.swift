@@ -11,7 +11,6 @@ final class PipelineMisconceptionTests: XCTestCase {
         let package = try TestPackage.shared()
         let work = try package.scratchFolder("misconceptions")
         let submissions = work.appendingPathComponent("class")
-        let out = work.appendingPathComponent("out")
 
         /// submission name → (exercise id, misconception id or nil for an alternative)
         var expectations: [String: (exercise: String, misconception: String?)] = [:]
@@ -50,14 +49,33 @@ final class PipelineMisconceptionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(expectations.values.filter { $0.misconception != nil }.count, 25, "the misconception fixtures were not found")
         XCTAssertGreaterThanOrEqual(expectations.values.filter { $0.misconception == nil }.count - unlisted.count, 5, "the alternative fixtures were not found")
 
-        let runner = BatchRunner(grader: try package.grader(),
-                                 options: .init(submissions: submissions, out: out, jobs: 2, seed: 2026, includeHidden: true))
-        let result = try runner.run()
-        XCTAssertEqual(result.graded, expectations.count)
-        XCTAssertEqual(result.resumed, 0)
-        XCTAssertEqual(Set(result.reports.map(\.submission)), Set(expectations.keys))
+        // One batch per assignment, each grading the submissions whose fixture belongs to one of its exercises (the
+        // first assignment that holds it), so that every registered exercise is graded, not only the default's.
+        let manifest = try package.manifest
+        var batches: [String: (submissions: URL, out: URL, count: Int)] = [:]
+        for (name, expected) in expectations {
+            let assignment = try XCTUnwrap(manifest.assignments.first { $0.holds(expected.exercise) }, "no assignment holds \(expected.exercise)").name
+            var batch = batches[assignment] ?? (work.appendingPathComponent("class-\(assignment)"), work.appendingPathComponent("out-\(assignment)"), 0)
+            try FileManager.default.createDirectory(at: batch.submissions, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(at: submissions.appendingPathComponent(name), to: batch.submissions.appendingPathComponent(name))
+            batch.count += 1
+            batches[assignment] = batch
+        }
+        var reports: [(report: SubmissionReport, out: URL)] = []
+        for (assignment, batch) in batches.sorted(by: { $0.key < $1.key }) {
+            let runner = BatchRunner(grader: try package.grader(),
+                                     options: .init(submissions: batch.submissions, out: batch.out, jobs: 2, seed: 2026,
+                                                    includeHidden: true, assignment: assignment))
+            let result = try runner.run()
+            XCTAssertEqual(result.graded, batch.count, assignment)
+            XCTAssertEqual(result.resumed, 0)
+            reports += result.reports.map { ($0, batch.out) }
+            let csv = try String(contentsOf: batch.out.appendingPathComponent("grades.csv"), encoding: .utf8)
+            XCTAssertEqual(csv.split(separator: "\n").count, batch.count + 1, assignment)
+        }
+        XCTAssertEqual(Set(reports.map(\.report.submission)), Set(expectations.keys))
 
-        for report in result.reports.sorted(by: { $0.submission < $1.submission }) {
+        for (report, out) in reports.sorted(by: { $0.report.submission < $1.report.submission }) {
             assertSchemaValid(report)
             let written = try assertSchemaValidFile(out.appendingPathComponent(report.submission).appendingPathComponent("report.json"))
             // Compared encoded: NaN (a wrong variant's output) is never equal to itself as a Double.
@@ -91,7 +109,5 @@ final class PipelineMisconceptionTests: XCTestCase {
                               "\(report.submission): a correct alternative is never called a misconception")
             }
         }
-        let csv = try String(contentsOf: out.appendingPathComponent("grades.csv"), encoding: .utf8)
-        XCTAssertEqual(csv.split(separator: "\n").count, expectations.count + 1)
     }
 }
