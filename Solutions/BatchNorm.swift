@@ -31,7 +31,8 @@ import TensorKit
 ///
 /// The running variance stores the *unbiased* estimate σ²·m/(m − 1) (as PyTorch does), while the normalization
 /// itself uses the biased σ². `momentum` is the weight of the **new** batch (Keras calls 0.99 "momentum" and means
-/// the weight of the old value; here it is the other way round). With m = 1 use σ² itself.
+/// the weight of the old value; here it is the other way round). With m = 1 use σ² itself. (One set of lecture slides
+/// writes the running average over σ; average the variance σ², as PyTorch does and as evaluation then uses it.)
 ///
 /// **Evaluation** (`training == false`): no batch statistics at all. Normalize with the running ones,
 /// `yᵢ = γ·(xᵢ − runningMean)/√(runningVariance + ε) + β`, and leave `runningMean` and `runningVariance` unchanged.
