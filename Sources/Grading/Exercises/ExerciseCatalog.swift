@@ -16,6 +16,9 @@ public enum ExerciseCatalog {
         RMSPropGrader(),
         AdamWGrader(),
         LearningRateScheduleGrader(),
+        BatchNormGrader(),
+        Conv2DBackwardGrader(),
+        MaxPoolGrader(),
     ]
 
     /// The registered exercise with this id.
