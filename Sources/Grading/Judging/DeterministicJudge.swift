@@ -20,6 +20,8 @@ struct DeterministicJudge: Sendable {
     var magnitudes: [String: Tensor] = [:]
     /// Gradients checked against the student's own function (no expected values needed).
     var directionalChecks: [DirectionalDerivativeCheck] = []
+    /// Gradients checked against the student's own forward pass (no expected values needed).
+    var gradientChecks: [DirectionalGradientCheck] = []
 
     init(calls: [WorkerCall], tolerance: Tolerance, variants: [WrongVariant],
          outputs: @escaping @Sendable ([WorkerCall], [WorkerReply]) -> [NamedOutput]) {
@@ -45,7 +47,8 @@ struct DeterministicJudge: Sendable {
     func judge(_ rawReplies: [WorkerReply]) -> Judgement {
         let replies = padded(rawReplies)
         return OutputJudging.judge(got: outputs(calls, replies), expected: outputs(calls, expectedReplies),
-                                   extra: directionalChecks.map { $0.evaluate(replies) }, tolerance: tolerance,
+                                   extra: directionalChecks.map { $0.evaluate(replies) } + gradientChecks.map { $0.judge(replies) },
+                                   tolerance: tolerance,
                                    magnitudes: magnitudes, variants: { outputs(of: variants) })
     }
 
@@ -114,6 +117,7 @@ struct DeterministicJudge: Sendable {
             if byPlace.count != byClosure.count { throw RecordingError.notASelection(label: byClosure.last?.label ?? "") }
         }
         return OutputJudge(locators: locators, expected: outputs(calls, expectedReplies), variants: outputs(of: variants),
-                           tolerance: tolerance, magnitudes: magnitudes, directionalChecks: directionalChecks)
+                           tolerance: tolerance, magnitudes: magnitudes, directionalChecks: directionalChecks,
+                           gradientChecks: gradientChecks)
     }
 }

@@ -212,20 +212,25 @@ public struct OutputJudge: Codable, Sendable, Equatable {
     public var tolerance: Tolerance
     public var magnitudes: [String: Tensor]
     public var directionalChecks: [DirectionalDerivativeCheck]
+    /// Gradients checked against the student's own forward pass (`DirectionalGradientCheck`).
+    public var gradientChecks: [DirectionalGradientCheck]
 
     public init(locators: [OutputLocator], expected: [NamedOutput], variants: [VariantOutputs], tolerance: Tolerance,
-                magnitudes: [String: Tensor], directionalChecks: [DirectionalDerivativeCheck]) {
+                magnitudes: [String: Tensor], directionalChecks: [DirectionalDerivativeCheck],
+                gradientChecks: [DirectionalGradientCheck] = []) {
         self.locators = locators
         self.expected = expected
         self.variants = variants
         self.tolerance = tolerance
         self.magnitudes = magnitudes
         self.directionalChecks = directionalChecks
+        self.gradientChecks = gradientChecks
     }
 
     public func judge(_ replies: [WorkerReply]) -> Judgement {
         OutputJudging.judge(got: locators.map { $0.read(replies) }, expected: expected,
-                            extra: directionalChecks.map { $0.evaluate(replies) }, tolerance: tolerance,
+                            extra: directionalChecks.map { $0.evaluate(replies) } + gradientChecks.map { $0.judge(replies) },
+                            tolerance: tolerance,
                             magnitudes: magnitudes, variants: { variants })
     }
 

@@ -134,7 +134,7 @@ public struct BatchNormGrader: ExerciseGrader, TypedTests {
             return result
         }
         var judge = DeterministicJudge(calls: calls, tolerance: spec.tolerance, variants: variants, outputs: outputs)
-        if let gradientCheck { judge.extraChecks = { _, replies in [gradientCheck.judge(replies)] } }
+        if let gradientCheck { judge.gradientChecks = [gradientCheck] }
         let frozen = judge
         let summary = "Batch norm: \(plan.note); γ and β far from 1 and 0, momentum \(plan.momentum), ε = \(plan.epsilon)."
         return frozen.testCase(spec: spec, summary: summary)

@@ -98,7 +98,7 @@ public struct MaxPoolGrader: ExerciseGrader, TypedTests {
              NamedOutput(group: "input gradient", label: "∂L/∂input", tensor: replies[1].tensor(0))]
         }
         var judge = DeterministicJudge(calls: calls, tolerance: spec.tolerance, variants: variants, outputs: outputs)
-        if let gradientCheck { judge.extraChecks = { _, replies in [gradientCheck.judge(replies)] } }
+        if let gradientCheck { judge.gradientChecks = [gradientCheck] }
         let frozen = judge
         let summary = "Max pooling of an input \(Tensor.describe(shape: s.shape)) with \(s.kernelSize)×\(s.kernelSize) windows at stride \(s.stride) (\(s.note)), forward and backward for a random upstream gradient; the output should be \(Tensor.describe(shape: outputShape))."
         return frozen.testCase(spec: spec, summary: summary)

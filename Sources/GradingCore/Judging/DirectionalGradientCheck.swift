@@ -1,4 +1,3 @@
-import GradingCore
 import TensorKit
 import WorkerKit
 
@@ -11,32 +10,58 @@ import WorkerKit
 /// call whose reply holds the gradients. The bound `absolute + relative·|numerical|` is chosen per exercise from the
 /// step (truncation ~h²·L‴, rounding ~ε·Σ|upstream·y|/h); a kink between the two points would break it, so the
 /// inputs must keep every kink farther than h away.
-struct DirectionalGradientCheck: Sendable {
-    var step: Double
-    var upstream: Tensor
-    var directions: [Tensor]
-    /// Where the gradients are: (call index, tensor index in its reply), one per direction.
-    var gradients: [(call: Int, tensor: Int)]
-    var plusCall: Int, minusCall: Int
-    var absolute: Double, relative: Double
+///
+/// It is data (no code of the exercise), so a recorded test pack carries it and the student kit's `check` runs it
+/// exactly as the grader does (`OutputJudge`).
+public struct DirectionalGradientCheck: Codable, Sendable, Equatable {
+    /// Where one gradient is: tensor `tensor` of the reply to call `call`.
+    public struct Location: Codable, Sendable, Equatable {
+        public var call: Int
+        public var tensor: Int
+        public init(call: Int, tensor: Int) {
+            self.call = call
+            self.tensor = tensor
+        }
+    }
+    public var step: Double
+    public var upstream: Tensor
+    public var directions: [Tensor]
+    /// Where the gradients are, one per direction.
+    public var gradients: [Location]
+    public var plusCall: Int, minusCall: Int
+    public var absolute: Double, relative: Double
     /// What the direction runs over, for the message: "(input, γ, β)".
-    var arguments: String
+    public var arguments: String
+
+    public init(step: Double, upstream: Tensor, directions: [Tensor], gradients: [(call: Int, tensor: Int)],
+                plusCall: Int, minusCall: Int, absolute: Double, relative: Double, arguments: String) {
+        self.step = step
+        self.upstream = upstream
+        self.directions = directions
+        self.gradients = gradients.map { Location(call: $0.call, tensor: $0.tensor) }
+        self.plusCall = plusCall
+        self.minusCall = minusCall
+        self.absolute = absolute
+        self.relative = relative
+        self.arguments = arguments
+    }
 
     /// `tensors` perturbed by ±step along `directions`, in that order.
-    func perturbed(_ tensors: [Tensor], sign: Double) -> [Tensor] {
+    public func perturbed(_ tensors: [Tensor], sign: Double) -> [Tensor] {
         zip(tensors, directions).map { $0 + $1 * (sign * step) }
     }
 
     /// Random ±1 directions shaped like `tensors`.
-    static func directions(like tensors: [Tensor], using g: inout SeededGenerator) -> [Tensor] {
+    public static func directions(like tensors: [Tensor], using g: inout SeededGenerator) -> [Tensor] {
         tensors.map { tensor in Tensor(shape: tensor.shape) { _ in g.nextUniform() < 0.5 ? -1.0 : 1.0 } }
     }
 
-    func judge(_ replies: [WorkerReply]) -> SubCheckResult {
+    public func judge(_ replies: [WorkerReply]) -> SubCheckResult {
         let name = "gradient against your own forward"
-        let got = gradients.map { replies[$0.call].tensor($0.tensor) }
+        func reply(_ i: Int) -> WorkerReply { i < replies.count ? replies[i] : WorkerReply() }
+        let got = gradients.map { reply($0.call).tensor($0.tensor) }
         guard zip(got, directions).allSatisfy({ $0?.shape == $1.shape && $0?.scalars.count == $1.count }),
-              let plus = replies[plusCall].tensor(0), let minus = replies[minusCall].tensor(0),
+              let plus = reply(plusCall).tensor(0), let minus = reply(minusCall).tensor(0),
               plus.count == upstream.count, minus.count == upstream.count else {
             return SubCheckResult(name: name, passed: false, message: "Your gradients could not be checked against your own forward pass because a gradient or an output did not have the expected shape.")
         }
