@@ -224,9 +224,11 @@ public enum SVG {
     }
 
     static func legend(_ entries: [(String, Series.Style)], extra: String?) -> String {
-        var out = "", x = left
+        var out = "", x = left, seen: [String] = []
         let y = height - 10
-        for (name, style) in entries {
+        // A chart of several pairs of lines (four schedules, yours and the reference's) names each kind once.
+        for (name, style) in entries where !seen.contains("\(style)\u{0}\(name)") {
+            seen.append("\(style)\u{0}\(name)")
             let dash = style == .comparison ? " stroke-dasharray=\"6 4\"" : ""
             out += "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 18))\" y2=\"\(f(y - 4))\" stroke=\"\(color(style))\" stroke-width=\"3\"\(dash)/>"
             out += "<text x=\"\(f(x + 22))\" y=\"\(f(y))\" font-size=\"11\" fill=\"#212529\">\(HTML.escape(name))</text>"
