@@ -83,8 +83,119 @@ final class FigureTests: XCTestCase {
         let yours = Self.series(trajectory, .student).y, reference = Self.series(trajectory, .reference).y
         XCTAssertEqual(yours[0], reference[0])
         XCTAssertNotEqual(yours[1], reference[1], accuracy: 1e-3, "the first step differs without bias correction of v")
-        let none = try XCTUnwrap(Self.figures("adam", Self.variant("adam", "no-bias-correction")).first { $0.id == "loss-curve" })
-        XCTAssertNotEqual(Self.series(none, .student).y[3], Self.series(none, .reference).y[3], accuracy: 1e-6)
+        let none = Self.figures("adam", Self.variant("adam", "no-bias-correction"))
+        let noneLoss = try XCTUnwrap(none.first { $0.id == "loss-curve" })
+        XCTAssertNotEqual(Self.series(noneLoss, .student).y[3], Self.series(noneLoss, .reference).y[3], accuracy: 1e-6)
+        // Without bias correction m₁/√v₁ = 0.1·g/(√0.001·|g|): the first step is √10 ≈ 3.16 times too long, not too
+        // short, and the caption says so with the numbers.
+        let noneTrajectory = try XCTUnwrap(none.first { $0.id == "parameter-trajectory" })
+        XCTAssertTrue(noneTrajectory.caption.contains("first leave the reference's at step 1"), noneTrajectory.caption)
+        XCTAssertTrue(noneTrajectory.caption.contains("3.16 times as long as the reference's"), noneTrajectory.caption)
+        let matching = try XCTUnwrap(correct.first { $0.id == "parameter-trajectory" })
+        XCTAssertTrue(matching.caption.contains("match the reference's at every one of the 60 steps"), matching.caption)
+    }
+
+    /// The figure with `id` for `misconception`'s variant (nil: the reference), with the student's and the
+    /// reference's series.
+    static func figure(_ exercise: String, _ misconception: String?, _ id: String, last: Bool = false) throws
+        -> (figure: Figure, yours: [Double], reference: [Double]) {
+        let implementation = try misconception.map { wanted in
+            let variants = Self.exercise(exercise).variants.filter { $0.misconception.id == wanted }
+            return try XCTUnwrap(last ? variants.last : variants.first, wanted).implementation
+        } ?? Self.exercise(exercise).reference
+        let figure = try XCTUnwrap(Self.figures(exercise, implementation).first { $0.id == id }, "\(exercise): \(id)")
+        return (figure, Self.series(figure, .student).y, Self.series(figure, .reference).y)
+    }
+
+    static func assertClose(_ a: [Double], _ b: [Double], accuracy: Double, _ message: String = "",
+                            file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, message, file: file, line: line)
+        for (index, (x, y)) in zip(a, b).enumerated() {
+            XCTAssertEqual(x, y, accuracy: accuracy, "element \(index) \(message)", file: file, line: line)
+        }
+    }
+
+    func testMomentumVelocityHeldAsTheStepShowsInTheVelocityAndAfterTheLearningRateDrops() throws {
+        for prefix in ["classical-", "nesterov-"] {
+            let correct = try Self.figure("momentum", nil, prefix + "parameter-trajectory")
+            XCTAssertEqual(correct.yours, correct.reference)
+            XCTAssertEqual(correct.yours.count, 61)
+            let velocity = try Self.figure("momentum", nil, prefix + "state")
+            XCTAssertEqual(velocity.yours, velocity.reference)
+            XCTAssertEqual(velocity.yours.first, 2, "v₁ = g₁ = θ₁ = 2 after the first step")
+        }
+        // v ← ρv − lr·g, θ ← θ + v: the same parameters while the learning rate is constant (30 steps), a velocity
+        // −lr times the expected one from the first step, different parameters once the rate halves.
+        for prefix in ["classical-", "nesterov-"] {
+            let velocity = try Self.figure("momentum", "velocity-as-step", prefix + "state")
+            XCTAssertEqual(velocity.yours[0], -0.05 * velocity.reference[0], accuracy: 1e-12)
+            XCTAssertTrue(velocity.figure.caption.contains("first differ after step 1: -0.1 with yours, 2 with the reference"), velocity.figure.caption)
+            let trajectory = try Self.figure("momentum", "velocity-as-step", prefix + "parameter-trajectory")
+            Self.assertClose(Array(trajectory.yours.prefix(31)), Array(trajectory.reference.prefix(31)), accuracy: 1e-9)
+            XCTAssertNotEqual(trajectory.yours[40], trajectory.reference[40], accuracy: 1e-3)
+            XCTAssertTrue(trajectory.figure.caption.contains("first leave the reference's at step 31"), trajectory.figure.caption)
+        }
+        // Nesterov written as classical momentum: Nesterov's picture is classical's.
+        let nesterov = try Self.figure("momentum", "nesterov-as-classical", "nesterov-parameter-trajectory")
+        let classical = try Self.figure("momentum", nil, "classical-parameter-trajectory")
+        XCTAssertEqual(nesterov.yours, classical.yours)
+        XCTAssertNotEqual(nesterov.yours[1], nesterov.reference[1], accuracy: 1e-3)
+        XCTAssertTrue(nesterov.figure.caption.contains("at step 1"), nesterov.figure.caption)
+    }
+
+    func testAdaGradAndRMSPropCachesShowWhenTheyAreNotKeptOrDecaySwapped() throws {
+        let correct = try Self.figure("adagrad", nil, "state")
+        XCTAssertEqual(correct.yours, correct.reference)
+        Self.assertClose(Array(correct.yours.prefix(2)), [4, 6.25], accuracy: 1e-6, "h₁ sums g₁² = 4, then 4 + 1.5²")
+        let forgotten = try Self.figure("adagrad", "cache-not-stored", "state")
+        XCTAssertTrue(forgotten.yours.allSatisfy { $0 == 0 }, "the cache handed back is the zero it started as")
+        let forgottenLoss = try Self.figure("adagrad", "cache-not-stored", "loss-curve")
+        XCTAssertGreaterThan(forgottenLoss.yours.last!, 1000 * forgottenLoss.reference.last!, "steps that never shrink keep bouncing")
+
+        let rmsprop = try Self.figure("rmsprop", nil, "loss-curve")
+        XCTAssertEqual(rmsprop.yours, rmsprop.reference)
+        let swapped = try Self.figure("rmsprop", "decay-swapped", "state")
+        XCTAssertEqual(swapped.yours[0] / swapped.reference[0], 9, accuracy: 1e-9, "0.9·g² against 0.1·g²")
+        let swappedTrajectory = try Self.figure("rmsprop", "decay-swapped", "parameter-trajectory")
+        XCTAssertTrue(swappedTrajectory.figure.caption.contains("0.333 times as long as the reference's"), swappedTrajectory.figure.caption)
+    }
+
+    func testAdamWWithTheDecayInTheGradientFollowsPlainAdam() throws {
+        let correct = try Self.figure("adamw", nil, "parameter-trajectory")
+        XCTAssertEqual(correct.yours, correct.reference)
+        XCTAssertEqual(correct.yours[1], 2 - 0.05 - 0.05 * 0.1 * 2, accuracy: 1e-6, "Adam's lr·sign(g) plus lr·λ·θ")
+        // Adam rescales λθ away when it is folded into the gradient, so the L2 variant walks Adam's path.
+        let l2 = try Self.figure("adamw", "l2-in-gradient", "parameter-trajectory")
+        let adam = try Self.figure("adam", nil, "parameter-trajectory")
+        Self.assertClose(l2.yours, adam.yours, accuracy: 1e-6)
+        XCTAssertNotEqual(l2.yours[30], l2.reference[30], accuracy: 1e-2)
+        XCTAssertTrue(l2.figure.caption.contains("first leave the reference's at step 1"), l2.figure.caption)
+    }
+
+    func testLearningRateSchedulesCountedFromOneOrEndingEarlyShowOnTheChart() throws {
+        let correct = try Self.figure("lr-schedule", nil, "learning-rates")
+        XCTAssertEqual(correct.figure.series.count, 8, "yours and the reference's for each of the four schedules")
+        for pair in stride(from: 0, to: 8, by: 2) {
+            XCTAssertEqual(correct.figure.series[pair].y, correct.figure.series[pair + 1].y)
+        }
+        XCTAssertEqual(correct.figure.caption.components(separatedBy: "matches the reference at every step").count, 5, correct.figure.caption)
+        let svg = HTMLReport.figure(correct.figure)
+        XCTAssertEqual(svg.components(separatedBy: ">yours</text>").count, 2, "the legend names each kind of line once")
+
+        // The variant that counts from 1 in all four (the last one-based-step variant): every curve shifts left.
+        let shifted = try Self.figure("lr-schedule", "one-based-step", "learning-rates", last: true)
+        let stepDecay = (yours: shifted.figure.series[1].y, reference: shifted.figure.series[0].y)
+        XCTAssertEqual(stepDecay.yours[5], 0.05, accuracy: 1e-12, "the first drop a step early")
+        XCTAssertEqual(stepDecay.reference[5], 0.1, accuracy: 1e-12)
+        for text in ["Your stepDecay first differs at step 5: 0.05 where the reference gives 0.1.",
+                     "Your linearWarmup first differs at step 0: 0.0125 where the reference gives 0."] {
+            XCTAssertTrue(shifted.figure.caption.contains(text), shifted.figure.caption)
+        }
+        let early = try Self.figure("lr-schedule", "cosine-ends-early", "learning-rates")
+        let cosine = (yours: early.figure.series[5].y, reference: early.figure.series[4].y)
+        XCTAssertEqual(cosine.yours[15], 0.01, accuracy: 1e-12)
+        XCTAssertGreaterThan(cosine.reference[15], 0.01)
+        XCTAssertTrue(early.figure.caption.contains("Yours first reaches the minimum, 0.01, at step 15; the reference's at step 16."), early.figure.caption)
     }
 
     func testConv2DHeatMapLocatesThePaddingMistakeAndIsEmptyWhenEverythingPasses() throws {
@@ -131,6 +242,9 @@ final class FigureTests: XCTestCase {
             XCTAssertLessThan(data.count, 100_000, "\(exercise.id): figures should stay far below the 1 MB report budget")
             let decoded = try ReportIO.decoder().decode(SubmissionReport.self, from: data)
             XCTAssertEqual(decoded.exercises[0].figures?.count, report.exercises[0].figures?.count)
+        }
+        for id in ["adam", "momentum", "adagrad", "rmsprop", "adamw", "lr-schedule"] {
+            XCTAssertFalse(Self.exercise(id).figureProbes(seed: 3).isEmpty, "\(id) draws pictures")
         }
     }
 }
