@@ -200,25 +200,60 @@ final class FigureTests: XCTestCase {
 
     func testConv2DHeatMapLocatesThePaddingMistakeAndIsEmptyWhenEverythingPasses() throws {
         let conv = Self.exercise("conv2d")
-        let spec = try XCTUnwrap(JudgeTests.manifest.exercise("conv2d")?.tests.first { $0.name == "stride-and-padding" })
-        let test = conv.makeTest(spec: spec, seed: 7)
-        func outcome(_ implementation: ExerciseImplementation) -> ProbeOutcome {
-            let replies = test.calls.map { simulate($0, using: implementation) }
-            let judgement = test.judge(replies)
-            return ProbeOutcome(replies: [], tests: [test], testReplies: [replies],
-                                testReports: [TestReport(name: spec.name, visibility: .visible, status: judgement.passed ? .passed : .failed,
-                                                         score: 0, maxScore: spec.points, input: "", message: "",
-                                                         tolerance: judgement.tolerance)])
+        func outcome(_ implementation: ExerciseImplementation) throws -> ProbeOutcome {
+            try Self.outcome("conv2d", "stride-and-padding", implementation)
         }
         let probe = try XCTUnwrap(conv.figureProbes(seed: 7).first)
-        XCTAssertEqual(probe.figures(using: conv.reference, tests: outcome(conv.reference)), [], "no failing test, no map")
+        XCTAssertEqual(probe.figures(using: conv.reference, tests: try outcome(conv.reference)), [], "no failing test, no map")
 
-        let figure = try XCTUnwrap(probe.figures(using: conv.reference, tests: outcome(Self.variant("conv2d", "missing-bias"))).first)
+        let figure = try XCTUnwrap(probe.figures(using: conv.reference, tests: try outcome(Self.variant("conv2d", "missing-bias"))).first)
         let map = try XCTUnwrap(figure.heatMap)
         XCTAssertEqual(map.values.count, map.rows * map.columns)
         XCTAssertTrue(map.values.allSatisfy { $0 > 0.5 }, "a missing bias is off everywhere by at least |bias| ≥ 1")
         XCTAssertTrue(figure.caption.contains("Test stride-and-padding"), figure.caption)
         XCTAssertTrue(HTMLReport.figure(figure).contains("max |got − expected|"))
+    }
+
+    /// A test's outcome for `implementation` answering its calls in-process, judged as the grader judges it.
+    static func outcome(_ exercise: String, _ testName: String, _ implementation: ExerciseImplementation) throws -> ProbeOutcome {
+        let grader = Self.exercise(exercise)
+        let spec = try XCTUnwrap(JudgeTests.manifest.exercise(exercise)?.tests.first { $0.name == testName })
+        let test = grader.makeTest(spec: spec, seed: 7)
+        let replies = test.calls.map { simulate($0, using: implementation) }
+        let judgement = test.judge(replies)
+        return ProbeOutcome(replies: [], tests: [test], testReplies: [replies],
+                            testReports: [TestReport(name: spec.name, visibility: .visible, status: judgement.passed ? .passed : .failed,
+                                                     score: 0, maxScore: spec.points, input: "", message: "",
+                                                     tolerance: judgement.tolerance)])
+    }
+
+    func testConv2DBackwardMapsTheInputGradientOfAFailingTestAndOnlyWhenThatGradientIsOff() throws {
+        let backward = Self.exercise("conv2d-backward")
+        let probe = try XCTUnwrap(backward.figureProbes(seed: 7).first)
+        XCTAssertEqual(probe.figures(using: backward.reference, tests: try Self.outcome("conv2d-backward", "stride-and-padding", backward.reference)), [])
+        // A rotated weight gradient fails the test with a correct input gradient: no map of a gradient that is right.
+        let weightOnly = try Self.outcome("conv2d-backward", "stride-and-padding", Self.variant("conv2d-backward", "flipped-weight-gradient"))
+        XCTAssertEqual(weightOnly.testReports[0].status, .failed)
+        XCTAssertEqual(probe.figures(using: backward.reference, tests: weightOnly), [])
+
+        func map(_ misconception: String) throws -> (figure: Figure, values: [Double]) {
+            let tests = try Self.outcome("conv2d-backward", "stride-and-padding", Self.variant("conv2d-backward", misconception))
+            let figure = try XCTUnwrap(probe.figures(using: backward.reference, tests: tests).first, misconception)
+            XCTAssertEqual(figure.id, "input-gradient-error-map")
+            let map = try XCTUnwrap(figure.heatMap)
+            XCTAssertEqual([map.rows, map.columns], [7, 9], "over the input's 7 × 9 positions")
+            return (figure, map.values)
+        }
+        // Stride 2 with a 3 × 3 kernel: the positions only the kernel's centre reaches (even row, even column) are
+        // right with the kernel unrotated, the others are not, and the caption counts them.
+        let unrotated = try map("unrotated-kernel-in-input-gradient")
+        XCTAssertEqual(unrotated.values[0], 0, accuracy: 1e-12)
+        XCTAssertEqual(unrotated.values.filter { $0 > 1e-9 }.count, 43)
+        XCTAssertTrue(unrotated.figure.caption.contains("43 of 63 positions are off"), unrotated.figure.caption)
+        let uncropped = try map("padding-not-cropped")
+        XCTAssertTrue(uncropped.figure.caption.contains("Your result has shape [2, 3, 9, 11] where [2, 3, 7, 9] was expected"), uncropped.figure.caption)
+        XCTAssertTrue(try map("stride-ignored").values.allSatisfy { $0 > 1e-9 })
+        XCTAssertTrue(HTMLReport.figure(uncropped.figure).contains("max |got − expected|"))
     }
 
     func testErrorMapMarksPositionsTheStudentOutputLacks() {
