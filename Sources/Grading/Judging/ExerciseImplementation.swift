@@ -26,6 +26,24 @@ public struct ExerciseImplementation: Sendable {
         handlers[name] = handler
     }
 
+    /// Answers a call laid out as `ExerciseFunction.stateTrajectory`'s driver reads it — tensors [θ₀, s₀, g₁, …, g_K]
+    /// → tensors [θ₁, s₁, θ₂, s₂, …] — exactly as that driver does; `step` makes step k (from 0), reading its other
+    /// arguments from `call.numbers`.
+    public static func stateTrajectoryHandler(
+        _ step: @escaping @Sendable (_ parameters: inout Tensor, _ gradient: Tensor, _ state: inout Tensor,
+                                     _ call: WorkerCall, _ k: Int) -> Void) -> Handler {
+        { call in
+            var parameters = call.tensors[0]
+            var state = call.tensors[1]
+            var reply = WorkerReply()
+            for (k, gradient) in call.tensors.dropFirst(2).enumerated() {
+                step(&parameters, gradient, &state, call, k)
+                reply.tensors += [parameters, state]
+            }
+            return reply
+        }
+    }
+
     /// The typed function installed under `name`.
     public func function<Function>(_ name: String, as type: Function.Type = Function.self) -> Function {
         guard let function = typed[name] as? Function else {

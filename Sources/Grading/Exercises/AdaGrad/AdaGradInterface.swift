@@ -40,16 +40,9 @@ extension ExerciseImplementation {
     public var adagradStep: AdaGradStepFunction {
         get { function("adagradStep") }
         set {
-            install("adagradStep", newValue) { call in
-                var parameters = call.tensors[0]
-                var cache = call.tensors[1]
-                var reply = WorkerReply()
-                for gradient in call.tensors.dropFirst(2) {
-                    newValue(&parameters, gradient, &cache, call.numbers[0], call.numbers[1])
-                    reply.tensors += [parameters, cache]
-                }
-                return reply
-            }
+            install("adagradStep", newValue, handler: Self.stateTrajectoryHandler { parameters, gradient, cache, call, _ in
+                newValue(&parameters, gradient, &cache, call.numbers[0], call.numbers[1])
+            })
         }
     }
 }

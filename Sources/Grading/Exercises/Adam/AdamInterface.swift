@@ -62,20 +62,30 @@ extension WorkerCalls {
 extension ExerciseImplementation {
     public typealias AdamStepFunction = @Sendable (_ parameters: inout Tensor, _ gradient: Tensor, _ state: inout AdamState,
                                                    _ learningRate: Double, _ beta1: Double, _ beta2: Double, _ epsilon: Double) -> Void
+    /// Answers a call laid out as `AdamGrader.trajectoryFunction`'s driver reads it (adam's and adamw's), exactly as
+    /// that driver does; `step` makes one step, reading its other arguments from `call.numbers`.
+    static func adamTrajectoryHandler(
+        _ step: @escaping @Sendable (_ parameters: inout Tensor, _ gradient: Tensor, _ state: inout AdamState, _ call: WorkerCall) -> Void
+    ) -> Handler {
+        { call in
+            var parameters = call.tensors[0]
+            var state = AdamState(m: call.tensors[1], v: call.tensors[2], t: call.integers[0])
+            var reply = WorkerReply()
+            for gradient in call.tensors.dropFirst(3) {
+                step(&parameters, gradient, &state, call)
+                reply.tensors += [parameters, state.m, state.v]
+                reply.integers.append(state.t)
+            }
+            return reply
+        }
+    }
+
     public var adamStep: AdamStepFunction {
         get { function("adamStep") }
         set {
-            install("adamStep", newValue) { call in
-                var parameters = call.tensors[0]
-                var state = AdamState(m: call.tensors[1], v: call.tensors[2], t: call.integers[0])
-                var reply = WorkerReply()
-                for gradient in call.tensors.dropFirst(3) {
-                    newValue(&parameters, gradient, &state, call.numbers[0], call.numbers[1], call.numbers[2], call.numbers[3])
-                    reply.tensors += [parameters, state.m, state.v]
-                    reply.integers.append(state.t)
-                }
-                return reply
-            }
+            install("adamStep", newValue, handler: Self.adamTrajectoryHandler { parameters, gradient, state, call in
+                newValue(&parameters, gradient, &state, call.numbers[0], call.numbers[1], call.numbers[2], call.numbers[3])
+            })
         }
     }
 }

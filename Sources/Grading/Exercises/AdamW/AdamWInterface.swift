@@ -40,17 +40,9 @@ extension ExerciseImplementation {
     public var adamWStep: AdamWStepFunction {
         get { function("adamWStep") }
         set {
-            install("adamWStep", newValue) { call in
-                var parameters = call.tensors[0]
-                var state = AdamState(m: call.tensors[1], v: call.tensors[2], t: call.integers[0])
-                var reply = WorkerReply()
-                for gradient in call.tensors.dropFirst(3) {
-                    newValue(&parameters, gradient, &state, call.numbers[0], call.numbers[1], call.numbers[2], call.numbers[3], call.numbers[4])
-                    reply.tensors += [parameters, state.m, state.v]
-                    reply.integers.append(state.t)
-                }
-                return reply
-            }
+            install("adamWStep", newValue, handler: Self.adamTrajectoryHandler { parameters, gradient, state, call in
+                newValue(&parameters, gradient, &state, call.numbers[0], call.numbers[1], call.numbers[2], call.numbers[3], call.numbers[4])
+            })
         }
     }
 }

@@ -53,17 +53,10 @@ extension ExerciseImplementation {
         set { install("nesterovMomentumStep", newValue, handler: Self.momentumHandler(newValue)) }
     }
 
-    /// Answers a momentum call exactly as the driver does.
+    /// Answers a momentum call exactly as the driver does (step k with learning rate numbers[1 + k]).
     static func momentumHandler(_ step: @escaping MomentumStepFunction) -> Handler {
-        { call in
-            var parameters = call.tensors[0]
-            var velocity = call.tensors[1]
-            var reply = WorkerReply()
-            for (k, gradient) in call.tensors.dropFirst(2).enumerated() {
-                step(&parameters, gradient, &velocity, call.numbers[1 + k], call.numbers[0])
-                reply.tensors += [parameters, velocity]
-            }
-            return reply
+        stateTrajectoryHandler { parameters, gradient, velocity, call, k in
+            step(&parameters, gradient, &velocity, call.numbers[1 + k], call.numbers[0])
         }
     }
 }

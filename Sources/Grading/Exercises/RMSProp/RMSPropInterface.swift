@@ -41,16 +41,9 @@ extension ExerciseImplementation {
     public var rmspropStep: RMSPropStepFunction {
         get { function("rmspropStep") }
         set {
-            install("rmspropStep", newValue) { call in
-                var parameters = call.tensors[0]
-                var cache = call.tensors[1]
-                var reply = WorkerReply()
-                for gradient in call.tensors.dropFirst(2) {
-                    newValue(&parameters, gradient, &cache, call.numbers[0], call.numbers[1], call.numbers[2])
-                    reply.tensors += [parameters, cache]
-                }
-                return reply
-            }
+            install("rmspropStep", newValue, handler: Self.stateTrajectoryHandler { parameters, gradient, cache, call, _ in
+                newValue(&parameters, gradient, &cache, call.numbers[0], call.numbers[1], call.numbers[2])
+            })
         }
     }
 }
