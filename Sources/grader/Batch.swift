@@ -125,7 +125,9 @@ struct Batch: ParsableCommand {
             let summary = ClassSummary(reports: result.reports, exerciseIDs: plan.exercises.map(\.id))
             print(summary.render(useColor: Terminal.useColor(isTerminal: Terminal.stdoutIsTerminal)), terminator: "")
             print(graded + " Reports are in \(out); grades in \(out)/grades.csv.")
-            if html { try writeHTML(reports: result.reports, exerciseIDs: plan.exercises.map(\.id)) }
+            if html {
+                try writeHTML { try ReportFolder.writeHTML(reports: result.reports, exerciseIDs: plan.exercises.map(\.id), to: URL(fileURLWithPath: out)) }
+            }
             return
         }
         // A regrade changed some reports: the gradebook is rebuilt from every report in OUT, as `grader merge` does.
@@ -137,20 +139,15 @@ struct Batch: ParsableCommand {
         let status = try Merge.rebuild(outs: [URL(fileURLWithPath: out)], into: URL(fileURLWithPath: out), submissions: nil)
         if html {
             // The class page covers every report in OUT, not only the regraded ones.
-            do {
-                let url = try ReportFolder.read(URL(fileURLWithPath: out)).writeHTML(to: URL(fileURLWithPath: out))
-                print("HTML report: \(url.path)")
-            } catch {
-                Terminal.error("The HTML report could not be written: \(error)")
-                throw ExitCode(2)
-            }
+            try writeHTML { try ReportFolder.read(URL(fileURLWithPath: out)).writeHTML(to: URL(fileURLWithPath: out)) }
         }
         if status != 0 { throw ExitCode(status) }
     }
 
-    private func writeHTML(reports: [SubmissionReport], exerciseIDs: [String]) throws {
+    /// Writes the HTML report with `write` and prints where it is; a failure stops the batch with exit status 2.
+    private func writeHTML(_ write: () throws -> URL) throws {
         do {
-            let url = try ReportFolder.writeHTML(reports: reports, exerciseIDs: exerciseIDs, to: URL(fileURLWithPath: out))
+            let url = try write()
             print("HTML report: \(url.path)")
         } catch {
             Terminal.error("The HTML report could not be written: \(error)")
