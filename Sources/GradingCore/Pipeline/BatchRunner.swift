@@ -155,7 +155,7 @@ public final class BatchRunner: Sendable {
         var manifestChanged = false
         var regrade: Regrading?
         if options.isRegrade {
-            regrade = try Regrading(runner: self, plan: plan, names: submissions.map(\.name), digest: digest)
+            regrade = try Regrading(runner: self, plan: plan, gradeOptions: gradeOptions, names: submissions.map(\.name), digest: digest)
             pending = Array(submissions.indices)
         } else {
             manifestChanged = try Self.forgetReports(gradedAgainstAnotherManifestThan: digest, in: options.out,

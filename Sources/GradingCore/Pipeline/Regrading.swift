@@ -26,8 +26,9 @@ struct Regrading: Sendable {
         self.at = at
     }
 
-    /// Reads the earlier reports of `names` in the runner's OUT and checks that they may be regraded.
-    init(runner: BatchRunner, plan: GradingPlan, names: [String], digest: String) throws {
+    /// Reads the earlier reports of `names` in the runner's OUT and checks that they may be regraded with
+    /// `gradeOptions` (the runner's grading options).
+    init(runner: BatchRunner, plan: GradingPlan, gradeOptions: SubmissionGrader.Options, names: [String], digest: String) throws {
         let options = runner.options
         let ids = plan.exercises.map(\.id)
         var regradedIDs = ids
@@ -54,9 +55,7 @@ struct Regrading: Sendable {
             }
             // Hidden inputs from the course secret: a regrade must use the same derivation, or its hidden tests
             // would grade other inputs than the report's other exercises.
-            let secretSeed = SubmissionGrader.Options(seed: options.seed, includeHidden: options.includeHidden,
-                                                      hiddenSecret: options.hiddenSecret, perStudentInputs: options.perStudentInputs)
-                .hiddenSeed(assignment: plan.assignment, submission: name)
+            let secretSeed = gradeOptions.hiddenSeed(assignment: plan.assignment, submission: name)
             func derivation(_ id: String?) -> String { id.map { "hidden seed \($0)" } ?? "no course secret" }
             guard report.hiddenSeed?.id == secretSeed?.id else {
                 throw refuse("the hidden tests' inputs", derivation(report.hiddenSeed?.id), derivation(secretSeed?.id))
