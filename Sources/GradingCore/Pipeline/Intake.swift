@@ -182,8 +182,7 @@ enum ZipExtractor {
             result.notices.append("\(DisplayFormat.count(beyondTotal, "Swift file")) in the zip \(beyondTotal == 1 ? "was" : "were") not unpacked: the files before \(beyondTotal == 1 ? "it" : "them") already add up to the \(limits.maximumTotalBytes >> 20) MiB a submission may unpack to.")
         }
 
-        Interruption.parkIfEnding()
-        try? FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
+        Interruption.createWorkFolder(destination)
         if let uid = sandbox.uid(forSlot: slot) { chown(destination.path, uid, uid) }
         if !picked.isEmpty {
             // Only the zip itself is visible inside (not the folder of every other submission beside it).

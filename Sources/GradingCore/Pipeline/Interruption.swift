@@ -31,11 +31,12 @@ public enum Interruption {
 
     private static let ending = Mutex(false)
 
-    /// Called before the pipeline creates a work folder: once the grader is ending, the calling thread waits here
-    /// for the process to end instead of creating a folder that `cleanup` has just removed (or is removing).
-    static func parkIfEnding() {
-        guard ending.withLock({ $0 }) else { return }
-        while true { pause() }
+    /// Creates a work folder (and its parents) for the pipeline. Once the grader is ending, the calling thread
+    /// waits here for the process to end instead: creating it would bring back a folder that `cleanup` has just
+    /// removed (or is removing).
+    static func createWorkFolder(_ url: URL) {
+        if ending.withLock({ $0 }) { while true { pause() } }
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
     private static func end(by number: Int32, cleanup: () -> Void) -> Never {

@@ -91,8 +91,7 @@ public struct LayerGradcheck {
         let files = setup.manifest.exercises.map { ($0.id, $0.file) }
         let intake = Intake.read(folder: exercises, exerciseFiles: files)
         let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("grader-gradcheck-\(getpid())-\(UUID().uuidString.prefix(8))")
-        Interruption.parkIfEnding()
-        try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        Interruption.createWorkFolder(work)
         defer { try? FileManager.default.removeItem(at: work) }
         var compiler = SubmissionCompiler(environment: environment, kit: setup.kit, sandbox: setup.sandbox,
                                           exerciseFiles: files, limits: setup.manifest.defaults)

@@ -47,8 +47,7 @@ struct SubmissionCompiler {
         var outcome = Outcome()
         let sourceDirectory = workDirectory.appendingPathComponent("src")
         let binDirectory = workDirectory.appendingPathComponent("bin")
-        Interruption.parkIfEnding()
-        try? FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
+        Interruption.createWorkFolder(sourceDirectory)
         try? FileManager.default.createDirectory(at: binDirectory, withIntermediateDirectories: true)
         if let uid = sandbox.uid(forSlot: slot) { chown(binDirectory.path, uid, uid) }
         chmod(workDirectory.path, 0o755); chmod(sourceDirectory.path, 0o755)
@@ -78,8 +77,7 @@ struct SubmissionCompiler {
             guard attemptSeconds() >= 1 else { budgetSpent(); break }
             // Lay out this attempt's files.
             try? FileManager.default.removeItem(at: sourceDirectory)
-            Interruption.parkIfEnding()
-            try? FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
+            Interruption.createWorkFolder(sourceDirectory)
             chmod(sourceDirectory.path, 0o755)
             var files: [String] = []
             func put(_ name: String, _ text: String) {
@@ -170,11 +168,9 @@ struct SubmissionCompiler {
     /// Compiles one exercise with every other exercise stubbed and no helpers; true if it compiles.
     private func runSingle(id: String, source: String, workDirectory: URL, slot: Int, seconds: Double) -> Bool {
         let directory = workDirectory.appendingPathComponent("single-\(id)")
-        Interruption.parkIfEnding()
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        Interruption.createWorkFolder(directory)
         let bin = directory.appendingPathComponent("bin")
-        Interruption.parkIfEnding()
-        try? FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        Interruption.createWorkFolder(bin)
         if let uid = sandbox.uid(forSlot: slot) { chown(bin.path, uid, uid) }
         chmod(directory.path, 0o755)
         var files: [String] = []

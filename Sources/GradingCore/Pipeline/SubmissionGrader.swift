@@ -92,8 +92,7 @@ public final class SubmissionGrader: Sendable {
             preconditionFailure("grade(submission:) was called with options that do not plan: \(error)")
         }
         let work = workRoot.appendingPathComponent("job\(slot)-\(UUID().uuidString.prefix(8))")
-        Interruption.parkIfEnding()
-        try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        Interruption.createWorkFolder(work)
         chmod(work.path, 0o755)
         defer { if !Self.keepWork { try? FileManager.default.removeItem(at: work) } }
 
