@@ -43,10 +43,10 @@ public struct ReportFolder {
         var exerciseIDs: [String] = []
         let csvURL = folder.appendingPathComponent("grades.csv")
         if let text = try? String(contentsOf: csvURL, encoding: .utf8) {
-            let rows = parseCSV(text)
-            if let header = rows.first, header.first == "submission", let total = header.firstIndex(of: "total") {
-                exerciseIDs = Array(header[1..<total])
-                let order = Dictionary(rows.dropFirst().compactMap(\.first).enumerated().map { ($1, $0) }) { first, _ in first }
+            if let table = try? CSVTable.parse(text), table.header.first == "submission",
+               let total = table.header.firstIndex(of: "total") {
+                exerciseIDs = Array(table.header[1..<total])
+                let order = Dictionary(table.rows.compactMap(\.first).enumerated().map { ($1, $0) }) { first, _ in first }
                 let missing = order.keys.filter { name in !reports.contains { $0.submission == name } }.sorted()
                 if !missing.isEmpty {
                     notices.append("grades.csv lists \(missing.joined(separator: ", ")) but no readable report.json was found for \(missing.count == 1 ? "it" : "them").")
@@ -84,32 +84,5 @@ public struct ReportFolder {
         let url = folder.appendingPathComponent("report.html")
         try ReportIO.writeAtomically(Data(HTMLReport.classPage(reports: reports, exerciseIDs: exerciseIDs, notices: notices).utf8), to: url)
         return url
-    }
-
-    /// RFC 4180 rows (the quoting `GradesCSV` writes).
-    static func parseCSV(_ text: String) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false, fieldStarted = false
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        while let scalar = pending ?? scalars.next() {
-            pending = nil
-            if quoted {
-                if scalar == "\"" {
-                    let following = scalars.next()
-                    if following == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = following }
-                } else { field.unicodeScalars.append(scalar) }
-                continue
-            }
-            switch scalar {
-            case "\"" where !fieldStarted: quoted = true; fieldStarted = true
-            case ",": row.append(field); field = ""; fieldStarted = false
-            case "\n":
-                row.append(field); rows.append(row); row = []; field = ""; fieldStarted = false
-            case "\r": continue
-            default: field.unicodeScalars.append(scalar); fieldStarted = true
-            }
-        }
-        if fieldStarted || !row.isEmpty { row.append(field); rows.append(row) }
-        return rows
     }
 }

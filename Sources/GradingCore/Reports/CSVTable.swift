@@ -1,5 +1,4 @@
 import Foundation
-import GradingCore
 
 /// A CSV file as read from an LMS export (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks;
 /// lines end in CRLF or LF), with the UTF-8 byte-order mark spreadsheet programs put in front removed.
