@@ -26,6 +26,12 @@ public struct ExerciseFunction: Sendable {
         self.replySize = replySize
     }
 
+    /// The function's name: `softmax` in `public func softmax(_ logits: Tensor) -> Tensor`.
+    public var name: String {
+        let afterFunc = declaration.range(of: "func ").map { declaration[$0.upperBound...] } ?? Substring(declaration)
+        return String(afterFunc.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+    }
+
     /// The declaration without `public func `, as students read it in a message.
     public var signature: String {
         declaration.hasPrefix("public func ") ? String(declaration.dropFirst("public func ".count)) : declaration

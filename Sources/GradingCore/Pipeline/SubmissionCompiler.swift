@@ -15,8 +15,14 @@ struct SubmissionCompiler {
     let environment: GraderEnvironment
     let kit: Kit
     let sandbox: Sandbox
+    /// Every exercise of the manifest, in its order: the files a submission may hold.
     let exerciseFiles: [(id: String, file: String)]
     let limits: Limits
+    /// The exercises this compile grades: only they get a driver and a place in the worker's dispatch. The other
+    /// exercise files the submission holds are compiled as they are (a graded file may use them), and an exercise
+    /// file that is absent is compiled as a stub only when a compiled file names one of its functions. Grading two
+    /// of thirteen exercises so compiles two drivers, not thirteen drivers and eleven stubs.
+    var graded: Set<String> = []
     /// Replaces the batch worker's entry point (used by `grader gradcheck`); errors in it are reported as
     /// `entryErrors` rather than charged to an exercise.
     var entryPoint: (file: String, source: String)? = nil
@@ -56,6 +62,7 @@ struct SubmissionCompiler {
         var helpers = intake.helpers.enumerated().map { (index, helper) in
             (file: "Helper\(index)_" + sanitize(helper.name), name: helper.name, source: helper.source)
         }
+        let files = compiledFiles(intake: intake)
 
         let deadline = start.addingTimeInterval(Self.totalBudgetSeconds(limits))
         /// Seconds the next attempt may take: one attempt's limit, or what is left of the budget.
@@ -79,24 +86,24 @@ struct SubmissionCompiler {
             try? FileManager.default.removeItem(at: sourceDirectory)
             Interruption.createWorkFolder(sourceDirectory)
             chmod(sourceDirectory.path, 0o755)
-            var files: [String] = []
+            var compiledNames: [String] = []
             func put(_ name: String, _ text: String) {
                 let url = sourceDirectory.appendingPathComponent(name)
                 PrivateFile.write(text, to: url)
-                files.append(name)
+                compiledNames.append(name)
             }
-            for (id, file) in exerciseFiles {
+            for (id, file) in files.sources {
                 put(file, useStub.contains(id) ? DriverSource.stub(interfaces[id] ?? []) : intake.exerciseSources[id]!)
-                put(DriverSource.driverFileName(id), DriverSource.driver(for: id, interfaces[id] ?? []))
             }
+            for id in files.drivers { put(DriverSource.driverFileName(id), DriverSource.driver(for: id, interfaces[id] ?? [])) }
             for helper in helpers { put(helper.file, helper.source) }
             if let entryPoint {
                 put(entryPoint.file, entryPoint.source)
             } else {
-                put(DriverSource.mainFileName, DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)))
+                put(DriverSource.mainFileName, DriverSource.main(exerciseIDs: files.drivers))
             }
 
-            let result = runCompiler(files: files, sourceDirectory: sourceDirectory, binDirectory: binDirectory, slot: slot,
+            let result = runCompiler(files: compiledNames, sourceDirectory: sourceDirectory, binDirectory: binDirectory, slot: slot,
                                      seconds: attemptSeconds())
             if result.succeeded {
                 outcome.binary = binDirectory.appendingPathComponent("worker")
@@ -139,8 +146,8 @@ struct SubmissionCompiler {
                 outcome.notices.append("Compiling the whole submission took longer than \(Int(limits.compileSeconds)) seconds; the exercises were compiled one at a time to find the cause.")
                 for (id, file) in exerciseFiles where !useStub.contains(id) {
                     guard attemptSeconds() >= 1 else { budgetSpent(); break }
-                    let alone = runSingle(id: id, source: intake.exerciseSources[id]!, workDirectory: workDirectory, slot: slot,
-                                          seconds: attemptSeconds())
+                    let alone = runSingle(id: id, source: intake.exerciseSources[id]!, files: files, workDirectory: workDirectory,
+                                          slot: slot, seconds: attemptSeconds())
                     if !alone {
                         outcome.failures[id] = ("\(file) could not be compiled within \(Int(limits.compileSeconds)) seconds (a type-checker bomb or a very expensive expression).", [])
                         useStub.insert(id); blamed = true
@@ -161,12 +168,20 @@ struct SubmissionCompiler {
                 if !helpers.isEmpty { helpers.removeAll(); continue }
             }
         }
+        if entryPoint == nil {
+            for (id, _) in exerciseFiles where !graded.contains(id) {
+                if let failure = outcome.failures[id] {
+                    outcome.notices.append("A file of an exercise this run does not grade was compiled with the rest and replaced by a stub: \(failure.message)")
+                }
+            }
+        }
         outcome.seconds = Date().timeIntervalSince(start)
         return outcome
     }
 
-    /// Compiles one exercise with every other exercise stubbed and no helpers; true if it compiles.
-    private func runSingle(id: String, source: String, workDirectory: URL, slot: Int, seconds: Double) -> Bool {
+    /// Compiles one exercise with every other exercise of `files` stubbed and no helpers; true if it compiles.
+    private func runSingle(id: String, source: String, files compiled: CompiledFiles, workDirectory: URL, slot: Int,
+                           seconds: Double) -> Bool {
         let directory = workDirectory.appendingPathComponent("single-\(id)")
         Interruption.createWorkFolder(directory)
         let bin = directory.appendingPathComponent("bin")
@@ -174,15 +189,49 @@ struct SubmissionCompiler {
         if let uid = sandbox.uid(forSlot: slot) { chown(bin.path, uid, uid) }
         chmod(directory.path, 0o755)
         var files: [String] = []
-        for (other, file) in exerciseFiles {
+        for (other, file) in compiled.sources {
             let text = other == id ? source : DriverSource.stub(interfaces[other] ?? [])
             PrivateFile.write(text, to: directory.appendingPathComponent(file))
-            PrivateFile.write(DriverSource.driver(for: other, interfaces[other] ?? []), to: directory.appendingPathComponent(DriverSource.driverFileName(other)))
-            files += [file, DriverSource.driverFileName(other)]
+            files.append(file)
         }
-        PrivateFile.write(DriverSource.main(exerciseIDs: exerciseFiles.map(\.id)), to: directory.appendingPathComponent(DriverSource.mainFileName))
+        for other in compiled.drivers {
+            PrivateFile.write(DriverSource.driver(for: other, interfaces[other] ?? []), to: directory.appendingPathComponent(DriverSource.driverFileName(other)))
+            files.append(DriverSource.driverFileName(other))
+        }
+        PrivateFile.write(DriverSource.main(exerciseIDs: compiled.drivers), to: directory.appendingPathComponent(DriverSource.mainFileName))
         files.append(DriverSource.mainFileName)
         return runCompiler(files: files, sourceDirectory: directory, binDirectory: bin, slot: slot, seconds: seconds).succeeded
+    }
+
+    /// What one compile holds: exercise files (the student's, or a stub) and the drivers of the graded ones.
+    struct CompiledFiles {
+        var sources: [(id: String, file: String)]
+        var drivers: [String]
+    }
+
+    /// Every exercise file the submission holds; a stub for each absent exercise that a compiled file names a
+    /// function of (a student's AdamW may call its own `adamStep`), or that is graded with a custom entry point;
+    /// drivers for the graded exercises the submission holds. In manifest order.
+    func compiledFiles(intake: Intake) -> CompiledFiles {
+        let present = Set(exerciseFiles.map(\.id).filter { intake.exerciseSources[$0] != nil })
+        let texts = Array(intake.exerciseSources.values) + intake.helpers.map(\.source) + [entryPoint?.source].compactMap { $0 }
+        let named = Self.identifiers(in: texts)
+        let sources = exerciseFiles.filter { id, _ in
+            present.contains(id) || (interfaces[id] ?? []).contains { named.contains(Substring($0.name)) }
+        }
+        return CompiledFiles(sources: sources, drivers: sources.map(\.id).filter { graded.contains($0) && present.contains($0) })
+    }
+
+    /// The identifiers in `texts` (letters, digits and underscores, not starting with a digit), comments and
+    /// strings included: naming a function in a comment at worst compiles one stub more.
+    static func identifiers(in texts: [String]) -> Set<Substring> {
+        var names = Set<Substring>()
+        for text in texts {
+            for token in text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }) where !token.first!.isNumber {
+                names.insert(token)
+            }
+        }
+        return names
     }
 
     struct CompilerResult { var succeeded: Bool; var timedOut: Bool; var output: String }

@@ -123,6 +123,7 @@ public final class SubmissionGrader: Sendable {
         var compiler = SubmissionCompiler(environment: environment, kit: kit, sandbox: sandbox,
                                           exerciseFiles: exerciseFiles, limits: manifest.defaults)
         compiler.interfaces = Dictionary(uniqueKeysWithValues: graders.map { ($0.id, $0.functions) })
+        compiler.graded = Set(plan.exercises.map(\.id))
         let anythingToCompile = plan.exercises.contains { intake.exerciseSources[$0.id] != nil }
         let compiled = anythingToCompile ? compiler.compile(intake: intake, workDirectory: work, slot: slot) : SubmissionCompiler.Outcome()
         notices += compiled.notices

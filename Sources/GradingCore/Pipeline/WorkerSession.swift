@@ -156,6 +156,7 @@ final class WorkerSession {
                                seconds: Date().timeIntervalSince(start), output: output())
             }
             var payload = Array(header.dropFirst(4))
+            payload.reserveCapacity(length)
             guard child.readReply(count: length, deadline: deadline, into: &payload) else {
                 return finish(child, start: start, output: output(), deadline: deadline)
             }
