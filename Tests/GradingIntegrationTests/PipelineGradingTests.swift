@@ -111,6 +111,40 @@ final class PipelineGradingTests: XCTestCase {
         XCTAssertEqual(report.maxScore, try package.manifest.plan().exercises.reduce(0) { $0 + $1.maxScore }, accuracy: 1e-9)
     }
 
+    func testAnUngradedExerciseFileThatDoesNotCompileCostsNothingAndIsSaid() throws {
+        let folder = try package.scratchFolder("ungraded-broken")
+        // The default assignment does not grade momentum; the student's unfinished Momentum.swift is in the folder.
+        let submission = try package.makeSubmission(in: folder, name: "ungraded-broken", overrides: [
+            "Momentum.swift": "import TensorKit\npublic func sgdMomentumStep(parameters: inout Tensor) { let x: Int = \"no\" }\n",
+        ])
+        let report = try package.grade(submission)
+        XCTAssertEqual(report.exercises.map(\.id), try package.manifest.plan().exercises.map(\.id))
+        assertFullMarks(report)
+        XCTAssertTrue(report.notices.contains { $0.contains("Momentum.swift does not compile") && $0.contains("does not grade") },
+                      "\(report.notices)")
+    }
+
+    func testAGradedFileMayCallAnotherExercisesFunctionWhetherOrNotThatFileIsThere() throws {
+        let folder = try package.scratchFolder("cross-exercise")
+        let alternative = try TestPackage.fixture("grading/fixtures/alternatives/adamw-via-adam-step/AdamW.swift")
+        XCTAssertTrue(alternative.contains("adamStep("), "the fixture calls the student's own adamStep")
+        let adam = try String(contentsOf: package.solutions.appendingPathComponent("Adam.swift"), encoding: .utf8)
+        // Graded alone, AdamW.swift compiles with the submission's Adam.swift, which gets no driver of its own.
+        let both = folder.appendingPathComponent("both")
+        try FileManager.default.createDirectory(at: both, withIntermediateDirectories: true)
+        try alternative.write(to: both.appendingPathComponent("AdamW.swift"), atomically: true, encoding: .utf8)
+        try adam.write(to: both.appendingPathComponent("Adam.swift"), atomically: true, encoding: .utf8)
+        let graded = try package.grade(both, exercises: ["adamw"])
+        XCTAssertEqual(graded.exercises.map(\.id), ["adamw"])
+        assertFullMarks(graded)
+        // Without Adam.swift, the adamStep it names is a stub: AdamW.swift still compiles, and reaches the stub.
+        let alone = folder.appendingPathComponent("alone")
+        try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
+        try alternative.write(to: alone.appendingPathComponent("AdamW.swift"), atomically: true, encoding: .utf8)
+        let adamw = try XCTUnwrap(try package.grade(alone, exercises: ["adamw"]).exercise("adamw"))
+        XCTAssertEqual(adamw.status, .notImplemented, adamw.message)
+    }
+
     func testBrokenHelperFileIsLeftOutWithANoticeAndWorkingHelperIsKept() throws {
         let folder = try package.scratchFolder("helpers")
         let submission = try package.makeSubmission(in: folder, name: "helpers", overrides: [

@@ -57,12 +57,14 @@ public struct GraderEnvironment: Sendable {
         let swiftc = found
         let toolchainRoot = URL(fileURLWithPath: found).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().path
         let version = toolchainVersion(swiftc: swiftc, toolchainRoot: toolchainRoot, packageRoot: root)
-        let cflags = (try? runQuick(["pkg-config", "--cflags", "openblas"]))?.split(separator: " ").map(String.init) ?? []
-        let libs = (try? runQuick(["pkg-config", "--libs", "openblas"]))?.split(separator: " ").map(String.init) ?? ["-lopenblas"]
+        // pkg-config ends its line with a space and a newline: split on any white space, so no empty flag is passed
+        // (an empty argument after -Xcc would swallow the flag after it).
+        func words(_ text: String?) -> [String]? { text?.split(whereSeparator: \.isWhitespace).map(String.init) }
+        let cflags = words(try? runQuick(["pkg-config", "--cflags", "openblas"])) ?? []
+        let libs = words(try? runQuick(["pkg-config", "--libs", "openblas"])) ?? ["-lopenblas"]
         return GraderEnvironment(packageRoot: root, swiftc: swiftc, toolchainRoot: toolchainRoot,
                                  toolchainVersion: version.trimmingCharacters(in: .whitespacesAndNewlines),
-                                 blasCompileFlags: cflags.filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) },
-                                 blasLinkFlags: libs.filter { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+                                 blasCompileFlags: cflags, blasLinkFlags: libs)
     }
 
     /// `swiftc --version`'s first line, remembered in `.build/grader-toolchain-version` against the frontend

@@ -209,13 +209,19 @@ struct SubmissionCompiler {
         var drivers: [String]
     }
 
-    /// Every exercise file the submission holds; a stub for each absent exercise that a compiled file names a
-    /// function of (a student's AdamW may call its own `adamStep`), or that is graded with a custom entry point;
-    /// drivers for the graded exercises the submission holds. In manifest order.
+    /// Every exercise file the submission holds; a stub for each absent exercise that a compiled file (or the custom
+    /// entry point) names a function of — a student's AdamW may call its own `adamStep`; drivers for the graded
+    /// exercises the submission holds. In manifest order.
     func compiledFiles(intake: Intake) -> CompiledFiles {
+        Self.compiledFiles(intake: intake, exerciseFiles: exerciseFiles, interfaces: interfaces, graded: graded,
+                           entrySource: entryPoint?.source)
+    }
+
+    static func compiledFiles(intake: Intake, exerciseFiles: [(id: String, file: String)], interfaces: [String: [ExerciseFunction]],
+                              graded: Set<String>, entrySource: String?) -> CompiledFiles {
         let present = Set(exerciseFiles.map(\.id).filter { intake.exerciseSources[$0] != nil })
-        let texts = Array(intake.exerciseSources.values) + intake.helpers.map(\.source) + [entryPoint?.source].compactMap { $0 }
-        let named = Self.identifiers(in: texts)
+        let texts = Array(intake.exerciseSources.values) + intake.helpers.map(\.source) + [entrySource].compactMap { $0 }
+        let named = identifiers(in: texts)
         let sources = exerciseFiles.filter { id, _ in
             present.contains(id) || (interfaces[id] ?? []).contains { named.contains(Substring($0.name)) }
         }
@@ -243,12 +249,14 @@ struct SubmissionCompiler {
         // still name their file.
         // -diagnostic-style=llvm: each diagnostic on one `file:line:column:` line with its source line and caret under
         // it, which students read and the grader parses (the default style draws boxes around several lines).
-        let arguments = [environment.swiftc, "-Onone", "-wmo", "-parse-as-library", "-module-name", "Submission",
-                         "-diagnostic-style=llvm",
-                         "-Xfrontend", "-solver-expression-time-threshold=\(Self.expressionTimeThresholdSeconds)"]
+        let flags = ["-Onone", "-wmo", "-parse-as-library", "-module-name", "Submission", "-diagnostic-style=llvm",
+                     "-Xfrontend", "-solver-expression-time-threshold=\(Self.expressionTimeThresholdSeconds)"]
             + KitBuilder.commonFlags(kit: kit, environment: environment)
             + KitBuilder.linkFlags(kit: kit, environment: environment) + Self.fastLinker(environment)
-            + ["-o", output.path] + files
+        // The driver's own three jobs run directly when its plan is known (CompileRecipe), else swiftc itself.
+        let arguments = CompileRecipe.recipe(swiftc: environment.swiftc, flags: flags, kit: kit).map {
+            ["/bin/sh", "-c", $0.script(files: files), "compile", binDirectory.path]
+        } ?? [environment.swiftc] + flags + ["-o", output.path] + files
         let command = sandbox.command(arguments,
                                       limits: .init(cpuSeconds: Int(seconds.rounded(.up)) + 5, memoryMiB: 8192,
                                                     processes: 64, fileSizeMiB: 256, tmpfsMiB: 512, openFiles: 1024),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TensorKit
 import WorkerKit
 #if canImport(Glibc)
@@ -141,6 +142,8 @@ public final class SubmissionGrader: Sendable {
             } : 0)
         session?.replyLimit = replyLimit
         defer { session?.close() }
+        let judging = DispatchGroup()
+        let judged = Mutex<[(index: Int, report: ExerciseReport, seconds: Double)]>([])
         for exercise in plan.exercises {
             let specs = Self.specs(exercise, options)
             let maxScore = specs.reduce(0) { $0 + $1.points }
@@ -166,6 +169,21 @@ public final class SubmissionGrader: Sendable {
             let runStart = Date()
             let runs = session.run(tests: tests)
             runSeconds += Date().timeIntervalSince(runStart)
+            guard options.figures else {
+                // Judging is computation on the replies alone: it runs beside the worker's next exercise (on the
+                // other core) instead of before it, and the report takes its place in order below.
+                let index = exercises.count
+                exercises.append(skipped(.compileError, "This exercise was not judged."))
+                DispatchQueue.global().async(group: judging) {
+                    let judgeStart = Date()
+                    let judgements = judgeExercise(tests, replies: runs.map(\.replies))
+                    let reports = tests.indices.map { Self.testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
+                    let report = Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports)
+                    let seconds = Date().timeIntervalSince(judgeStart)
+                    judged.withLock { $0.append((index, report, seconds)) }
+                }
+                continue
+            }
             let judgeStart = Date()
             let judgements = judgeExercise(tests, replies: runs.map(\.replies))
             let reports = tests.indices.map { Self.testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
@@ -184,6 +202,11 @@ public final class SubmissionGrader: Sendable {
                 runSeconds += Date().timeIntervalSince(probeStart)
             }
             exercises.append(report)
+        }
+        judging.wait()
+        for (index, report, seconds) in judged.withLock({ $0 }) {
+            exercises[index] = report
+            judgeSeconds += seconds
         }
         return makeReport(name: name, assignment: plan.assignment, options: options, exercises: exercises, notices: notices,
                           timings: Timings(compileSeconds: compiled.seconds, runSeconds: runSeconds, judgeSeconds: judgeSeconds,
