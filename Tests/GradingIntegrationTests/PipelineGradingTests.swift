@@ -145,6 +145,18 @@ final class PipelineGradingTests: XCTestCase {
         XCTAssertEqual(adamw.status, .notImplemented, adamw.message)
     }
 
+    func testAHelperImportingAModuleBeyondFoundationIsLinkedWithIt() throws {
+        // The link first tries the flags of a Foundation program (CompileRecipe.knownLinkFlags); RegexBuilder's
+        // library is not among them, so that link fails and the submission is linked with its own flags.
+        let folder = try package.scratchFolder("regex-helper")
+        let submission = try package.makeSubmission(in: folder, name: "regex-helper", overrides: [
+            "Pattern.swift": "import RegexBuilder\nfunc studentPattern() -> Bool { \"baaa\".contains(Regex { OneOrMore(\"a\") }) }\n",
+        ])
+        let report = try package.grade(submission, includeHidden: false)
+        assertFullMarks(report)
+        XCTAssertEqual(report.notices, [])
+    }
+
     func testBrokenHelperFileIsLeftOutWithANoticeAndWorkingHelperIsKept() throws {
         let folder = try package.scratchFolder("helpers")
         let submission = try package.makeSubmission(in: folder, name: "helpers", overrides: [
