@@ -11,9 +11,10 @@ final class SandboxHardeningTests: XCTestCase {
     }
 
     /// Runs a shell line in `sandbox`; returns the exit status and the merged output.
-    private func run(_ line: String, in sandbox: Sandbox, limits: Sandbox.ResourceLimits = .init(cpuSeconds: 10, memoryMiB: 512, processes: 16, fileSizeMiB: 4, tmpfsMiB: 8)) throws -> (status: Int32?, output: String) {
-        let command = sandbox.command(["/bin/bash", "-c", line], limits: limits, binds: [], workingDirectory: "/tmp", slot: 0)
-        let child = try ChildProcess(arguments: command, environment: [:], outputCap: 64 * 1024)
+    private func run(_ line: String, in sandbox: Sandbox, limits: Sandbox.ResourceLimits = .init(cpuSeconds: 10, memoryMiB: 512, processes: 16, fileSizeMiB: 4, tmpfsMiB: 8), workingDirectory: String = "/tmp") throws -> (status: Int32?, output: String) {
+        let command = sandbox.command(["/bin/bash", "-c", line], limits: limits, binds: [],
+                                      workingDirectory: workingDirectory, slot: 0)
+        let child = try ChildProcess(command, outputCap: 64 * 1024)
         child.closeInput()
         let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(30))
         child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
@@ -60,6 +61,41 @@ final class SandboxHardeningTests: XCTestCase {
         }
         let result = try run("unshare --user true && echo NESTED-USERNS", in: sandbox)
         XCTAssertFalse(result.output.contains("NESTED-USERNS"), result.output)
+    }
+
+    func testSystemCallFilterIsInForce() throws {
+        let sandbox = try sandbox()
+        guard sandbox.filtersSystemCalls else {
+            throw XCTSkip(sandbox.notice ?? "no system-call filter here")
+        }
+        XCTAssertNil(sandbox.notice)
+        // Mode 2 is a seccomp filter. An ordinary program still runs; the filter's calls fail with EPERM (errno 1).
+        let status = try run("grep '^Seccomp:' /proc/self/status; /usr/bin/true && echo TRUE-RAN", in: sandbox)
+        XCTAssertEqual(status.status, 0, status.output)
+        XCTAssertTrue(status.output.contains("Seccomp:\t2"), status.output)
+        XCTAssertTrue(status.output.contains("TRUE-RAN"), status.output)
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            throw XCTSkip("no python3 to make the calls with")
+        }
+        // Each call by its number on this machine, straight through syscall(2); printed as "name result errno".
+        let native = try XCTUnwrap(SeccompFilter.native)
+        let names = ["memfd_create", "unshare", "ptrace", "keyctl", "personality"]
+        let calls = names.map { "('\($0)', \(native.numbers[$0]!))" }.joined(separator: ", ")
+        let script = """
+            import ctypes, os
+            libc = ctypes.CDLL(None, use_errno=True)
+            for name, number in [\(calls)]:
+                result = libc.syscall(number, 0, 0, 0, 0)
+                print(name, result, ctypes.get_errno())
+            print('getpid', 1 if libc.syscall(\(native.name == "x86_64" ? 39 : 172)) > 0 else 0)
+            """
+        let result = try run("/usr/bin/python3 -c \(Sandbox.shellQuote(script))", in: sandbox)
+        XCTAssertEqual(result.status, 0, result.output)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        for name in names {
+            XCTAssertTrue(lines.contains("\(name) -1 1"), "\(name) was not refused with EPERM: \(result.output)")
+        }
+        XCTAssertTrue(lines.contains("getpid 1"), "a call off the list still works: \(result.output)")
     }
 
     func testRootWithoutSetprivIsRefused() throws {

@@ -15,6 +15,10 @@ import Glibc
 /// applies RLIMIT_NPROC to root) and concurrent submissions never share that count. Inside, `ulimit` sets CPU
 /// seconds, address space, processes, file size, open files and no core files; a limit that cannot be set stops
 /// the run. The child starts with only its standard streams and the reply channel open (see `ChildProcess`).
+/// A system-call filter (`SeccompFilter`, loaded by bwrap with `--seccomp` just before the
+/// program starts) makes ptrace, memfd_create, unshare, mount, bpf, io_uring, keyctl and the like fail with EPERM
+/// and kills a process that calls through another architecture's table; where this bwrap or kernel refuses it, the
+/// sandbox runs without it and `notice` says so.
 ///
 /// **rlimits-only** (`check` on a machine without bubblewrap, e.g. macOS, or `batch --allow-unsandboxed`): the same
 /// resource limits, uid drop and a cleared environment in a child process group, but no filesystem or network
@@ -24,8 +28,8 @@ import Glibc
 /// process tree on a wall-clock deadline and read verdicts only from the trusted side; unlike them we do not use
 /// cgroups (not delegated on this machine; `CgroupProbe` says so in one line), so memory is bounded by address space
 /// rather than resident size, memory in files (memfd, pipes) by open files × file size, and CPU time by RLIMIT_CPU
-/// per process plus the wall-clock deadline for the tree. No seccomp filter: bwrap takes only a compiled BPF
-/// program, and writing one by hand without libseccomp would not stay simple.
+/// per process plus the wall-clock deadline for the tree. Like isolate's and runguard's optional filters, ours is a
+/// short deny list (written as classic BPF by hand, no libseccomp), not an allow list.
 public struct Sandbox: Sendable {
     public enum Kind: String, Sendable, Codable {
         case bubblewrap
@@ -38,6 +42,10 @@ public struct Sandbox: Sendable {
     /// Whether this bubblewrap has `--disable-userns` (0.8 and later) and it works here: the sandboxed code then
     /// cannot make user namespaces of its own (the door to most kernel attack surface an unprivileged user has).
     var disablesUserNamespaces = false
+    /// Whether bwrap loads the system-call filter (`SeccompFilter`) before it starts the sandboxed program.
+    public internal(set) var filtersSystemCalls = false
+    /// Why the filter is not in force, when bubblewrap runs without it (nil when it is, and for rlimits-only).
+    var filterUnavailableReason: String?
     /// First uid used for sandboxed processes when running as root; job slot k uses `baseUID + k`. 61000 unless
     /// GRADER_SANDBOX_BASE_UID says otherwise: two graders running at once on one machine must not share uids (the
     /// process-count limit is per uid, and each must know which processes are its own).
@@ -109,15 +117,37 @@ public struct Sandbox: Sendable {
         var candidate = Sandbox(kind: .bubblewrap, bwrap: bwrap,
                                 setpriv: try privilegeDropper(isRoot: getuid() == 0, setpriv: findExecutable("setpriv")),
                                 toolchainRoot: toolchainRoot)
-        candidate.disablesUserNamespaces = helpText(bwrap).contains("--disable-userns")
-        do {
-            try candidate.trialRun()
-        } catch where candidate.disablesUserNamespaces {
-            // Advertised but refused here (a kernel without the needed sysctl): sandbox without it.
-            candidate.disablesUserNamespaces = false
-            try candidate.trialRun()
+        let help = helpText(bwrap)
+        let userNamespacesCanBeDisabled = help.contains("--disable-userns")
+        let filterCanBeLoaded = SeccompFilter.nativeBytes != nil && help.contains("--seccomp")
+        // Each hardening that is advertised but refused here (a kernel without the needed sysctl, or without
+        // seccomp filters) is dropped, the filter first; the strongest combination that runs is kept.
+        var failure: Error = Unavailable.bubblewrapFails("no trial run")
+        for (filter, noUserNamespaces) in [(true, true), (false, true), (true, false), (false, false)]
+            where (filterCanBeLoaded || !filter) && (userNamespacesCanBeDisabled || !noUserNamespaces) {
+            candidate.filtersSystemCalls = filter
+            candidate.disablesUserNamespaces = noUserNamespaces
+            do {
+                try candidate.trialRun()
+            } catch {
+                failure = error
+                continue
+            }
+            if !filter {
+                candidate.filterUnavailableReason = SeccompFilter.native == nil
+                    ? "the grader has no system-call table for this machine's architecture"
+                    : filterCanBeLoaded ? "bubblewrap could not load it here (the kernel may lack seccomp filters)"
+                    : "this bubblewrap has no --seccomp option"
+            }
+            return candidate
         }
-        return candidate
+        throw failure
+    }
+
+    /// One line for the user when bubblewrap runs without its system-call filter (nil otherwise).
+    public var notice: String? {
+        guard kind == .bubblewrap, !filtersSystemCalls, let reason = filterUnavailableReason else { return nil }
+        return "Note: student code runs in bubblewrap without its system-call filter (\(reason)); the namespaces and resource limits still apply."
     }
 
     /// Runs `/usr/bin/true` in this sandbox; throws `bubblewrapFails` with what went wrong.
@@ -125,7 +155,7 @@ public struct Sandbox: Sendable {
         let probe = command(["/usr/bin/true"], limits: .init(cpuSeconds: 5, memoryMiB: 256, processes: 16, fileSizeMiB: 1),
                             binds: [], workingDirectory: "/tmp", slot: 0)
         do {
-            let child = try ChildProcess(arguments: probe, environment: [:], outputCap: 4096)
+            let child = try ChildProcess(probe, outputCap: 4096)
             child.closeInput()
             let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(20))
             child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
@@ -172,9 +202,23 @@ public struct Sandbox: Sendable {
         return [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
     }
 
-    /// The argument vector that runs `program` under this sandbox with `limits`.
-    public func command(_ program: [String], limits: ResourceLimits, binds: [Bind], workingDirectory: String,
-                        slot: Int, environment: [String: String] = [:]) -> [String] {
+    /// What runs a program in the sandbox: its argument vector, and what the child is handed at descriptors 4, 5, …
+    /// (in order), which the arguments name (`--seccomp 4`). Start it with
+    /// `ChildProcess(_:outputCap:)`, which opens them and closes the grader's copies once the child runs.
+    public struct Command: Sendable {
+        public enum Input: Sendable, Equatable {
+            /// Bytes the child reads from a pipe (the system-call filter).
+            case bytes([UInt8])
+            /// A file opened read-only.
+            case file(String)
+        }
+        public var arguments: [String]
+        public var inputs: [Input] = []
+    }
+
+    /// The command that runs `program` under this sandbox with `limits`.
+    public func command(_ program: [String], limits: ResourceLimits, binds: [Bind],
+                        workingDirectory: String, slot: Int, environment: [String: String] = [:]) -> Command {
         // ulimit -v and -f take KiB (bash's -f counts 1024-byte blocks).
         // SIGXFSZ ignored: a write past the file-size limit fails with EFBIG (the write is capped) instead of
         // killing the program, so code that only logs too much still gets its answers graded.
@@ -190,11 +234,19 @@ public struct Sandbox: Sendable {
 
         switch kind {
         case .rlimitsOnly:
-            return privilegeDrop(slot: slot) + ["/usr/bin/env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + limited
+            return Command(arguments: privilegeDrop(slot: slot) + ["/usr/bin/env", "-i"]
+                + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + limited)
         case .bubblewrap:
+            var inputs: [Command.Input] = []
+            /// The descriptor the next input will have in the child.
+            func pass(_ input: Command.Input) -> String {
+                inputs.append(input)
+                return String(3 + inputs.count)
+            }
             var args = privilegeDrop(slot: slot)
             args += [bwrap!, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
             if disablesUserNamespaces { args += ["--unshare-user", "--disable-userns"] }
+            if filtersSystemCalls, let filter = SeccompFilter.nativeBytes { args += ["--seccomp", pass(.bytes(filter))] }
             args += ["--ro-bind", "/usr", "/usr"]
             if !toolchainRoot.hasPrefix("/usr/") {
                 let top = Sandbox.toolchainTop(toolchainRoot)
@@ -221,7 +273,7 @@ public struct Sandbox: Sendable {
             }
             for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["--setenv", key, value] }
             args += ["--chdir", workingDirectory, "--"]
-            return args + limited
+            return Command(arguments: args + limited, inputs: inputs)
         }
     }
 
@@ -240,5 +292,45 @@ public struct Sandbox: Sendable {
             if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
+    }
+}
+
+extension ChildProcess {
+    /// Starts a sandbox command: its inputs are opened (a pipe holding the bytes, a file opened read-only) and
+    /// handed to the child at descriptors 4, 5, …; the grader's copies are closed once the child is started.
+    convenience init(_ command: Sandbox.Command, environment: [String: String] = [:], outputCap: Int) throws {
+        var descriptors: [Int32] = []
+        defer { descriptors.forEach { close($0) } }
+        for input in command.inputs {
+            switch input {
+            case let .file(path):
+                let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { throw SpawnError.failed(program: path, errno: errno) }
+                descriptors.append(descriptor)
+            case let .bytes(bytes):
+                // The whole program fits in the pipe's buffer (64 KiB on Linux), so writing it never blocks; the
+                // write end is closed before the child starts, so its reader sees the end.
+                var fds: [Int32] = [-1, -1]
+                #if canImport(Glibc)
+                let made = GlibcExtras.pipe2.map { $0(&fds, O_CLOEXEC) } ?? -1
+                #else
+                let made: Int32 = -1
+                #endif
+                if made != 0 {
+                    ChildProcess.spawnLock.lock()
+                    let plain = pipe(&fds)
+                    if plain == 0 { _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC) }
+                    ChildProcess.spawnLock.unlock()
+                    guard plain == 0 else { throw SpawnError.failed(program: command.arguments[0], errno: errno) }
+                }
+                descriptors.append(fds[0])
+                _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+                let written = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+                close(fds[1])
+                guard written == bytes.count else { throw SpawnError.failed(program: command.arguments[0], errno: written < 0 ? errno : EMSGSIZE) }
+            }
+        }
+        try self.init(arguments: command.arguments, environment: environment, outputCap: outputCap,
+                      inheritedDescriptors: descriptors)
     }
 }

@@ -123,7 +123,7 @@ final class WorkerSession {
                                                     fileSizeMiB: limits.fileSizeMiB, openFiles: Self.openFiles),
                                       binds: [.init(directory, at: "/box/bin")],
                                       workingDirectory: sandbox.kind == .bubblewrap ? "/box/bin" : directory, slot: slot)
-        return try? ChildProcess(arguments: command, environment: [:], outputCap: limits.outputBytes)
+        return try? ChildProcess(command, outputCap: limits.outputBytes)
     }
 
     private func execute(_ test: TestCase, on child: ChildProcess) -> TestRun {
