@@ -98,6 +98,17 @@ final class SandboxHardeningTests: XCTestCase {
         XCTAssertTrue(lines.contains("getpid 1"), "a call off the list still works: \(result.output)")
     }
 
+    func testTheRootIsReadOnlyAndOnlyTmpIsWritable() throws {
+        let result = try run("""
+            touch /planted 2>/dev/null && echo ROOT-WRITABLE; mkdir /box 2>/dev/null && echo MKDIR-WORKED
+            echo x > /tmp/ok && echo TMP-WRITABLE
+            """, in: try sandbox())
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertFalse(result.output.contains("ROOT-WRITABLE"), result.output)
+        XCTAssertFalse(result.output.contains("MKDIR-WORKED"), result.output)
+        XCTAssertTrue(result.output.contains("TMP-WRITABLE"), result.output)
+    }
+
     func testRootWithoutSetprivIsRefused() throws {
         XCTAssertThrowsError(try Sandbox.privilegeDropper(isRoot: true, setpriv: nil)) { error in
             XCTAssertTrue("\(error)".contains("would run as root"), "\(error)")

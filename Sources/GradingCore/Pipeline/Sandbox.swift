@@ -15,7 +15,8 @@ import Glibc
 /// applies RLIMIT_NPROC to root) and concurrent submissions never share that count. Inside, `ulimit` sets CPU
 /// seconds, address space, processes, file size, open files and no core files; a limit that cannot be set stops
 /// the run. The child starts with only its standard streams and the reply channel open (see `ChildProcess`).
-/// A system-call filter (`SeccompFilter`, loaded by bwrap with `--seccomp` just before the
+/// The root of the sandbox is remounted read-only once it is built, so nothing can be written outside /tmp and the
+/// binds made writable. A system-call filter (`SeccompFilter`, loaded by bwrap with `--seccomp` just before the
 /// program starts) makes ptrace, memfd_create, unshare, mount, bpf, io_uring, keyctl and the like fail with EPERM
 /// and kills a process that calls through another architecture's table; where this bwrap or kernel refuses it, the
 /// sandbox runs without it and `notice` says so.
@@ -271,6 +272,9 @@ public struct Sandbox: Sendable {
             for bind in binds {
                 args += [bind.writable ? "--bind" : "--ro-bind", bind.source, bind.destination]
             }
+            // Last: the root (bwrap's own unsized tmpfs, holding the mount points) becomes read-only, so memory
+            // cannot be parked there; the binds and /tmp under it keep their own flags.
+            args += ["--remount-ro", "/"]
             for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["--setenv", key, value] }
             args += ["--chdir", workingDirectory, "--"]
             return Command(arguments: args + limited, inputs: inputs)
