@@ -246,11 +246,13 @@ final class HostileClassTests: XCTestCase {
         }
         XCTAssertFalse(snooped.contains("root:x:0:0"), "the snoop read /etc/passwd")
         // What /proc shows of the host (the sandbox's init command line, its mount table) names no submission, no
-        // class or output folder and not the project.
+        // class or output folder, not the project and not the grader's work folder (the worker program is copied
+        // into the sandbox, not bound from its job folder).
         let procViews = snooped.split(separator: "\n").filter { !$0.hasPrefix("PEEK") }
         XCTAssertTrue(procViews.contains { $0.hasPrefix("WHOLE /proc/self/mountinfo") }, "the snoop read its mount table")
+        XCTAssertTrue(procViews.contains { $0.contains(" /usr /usr ") }, "the mount table was read whole: \(procViews.prefix(3))")
         for view in procViews {
-            for hostPath in [submissions.path, out.path, package.root.path, "victim"] {
+            for hostPath in [submissions.path, out.path, package.root.path, "victim", "training-grader", runner.grader.workRoot.path] {
                 XCTAssertFalse(view.contains(hostPath), "the sandbox's /proc names \(hostPath): \(view.prefix(300))")
             }
         }

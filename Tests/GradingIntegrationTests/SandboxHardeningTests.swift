@@ -11,8 +11,9 @@ final class SandboxHardeningTests: XCTestCase {
     }
 
     /// Runs a shell line in `sandbox`; returns the exit status and the merged output.
-    private func run(_ line: String, in sandbox: Sandbox, limits: Sandbox.ResourceLimits = .init(cpuSeconds: 10, memoryMiB: 512, processes: 16, fileSizeMiB: 4, tmpfsMiB: 8), workingDirectory: String = "/tmp") throws -> (status: Int32?, output: String) {
-        let command = sandbox.command(["/bin/bash", "-c", line], limits: limits, binds: [],
+    private func run(_ line: String, in sandbox: Sandbox, limits: Sandbox.ResourceLimits = .init(cpuSeconds: 10, memoryMiB: 512, processes: 16, fileSizeMiB: 4, tmpfsMiB: 8),
+                     copies: [Sandbox.Copy] = [], workingDirectory: String = "/tmp") throws -> (status: Int32?, output: String) {
+        let command = sandbox.command(["/bin/bash", "-c", line], limits: limits, binds: [], copies: copies,
                                       workingDirectory: workingDirectory, slot: 0)
         let child = try ChildProcess(command, outputCap: 64 * 1024)
         child.closeInput()
@@ -107,6 +108,29 @@ final class SandboxHardeningTests: XCTestCase {
         XCTAssertFalse(result.output.contains("ROOT-WRITABLE"), result.output)
         XCTAssertFalse(result.output.contains("MKDIR-WORKED"), result.output)
         XCTAssertTrue(result.output.contains("TMP-WRITABLE"), result.output)
+    }
+
+    /// A copied file (how the worker program gets in) runs, cannot be changed, and its host folder is mounted
+    /// nowhere; the descriptors that carried it and the filter are closed before the program starts.
+    func testACopiedProgramRunsAndNamesNoHostFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("copied-program-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let program = folder.appendingPathComponent("worker")
+        try FileManager.default.copyItem(atPath: "/usr/bin/echo", toPath: program.path)
+        let result = try run("""
+            ./worker COPY-RAN; stat -c '%A' ./worker; echo x >> ./worker 2>/dev/null && echo CHANGED
+            ls /proc/self/fd | tr '\\n' ' '; echo; cat /proc/self/mountinfo
+            """, in: try sandbox(), copies: [.init(program.path, at: "/box/bin/worker")], workingDirectory: "/box/bin")
+        XCTAssertEqual(result.status, 0, result.output)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("COPY-RAN"), result.output)
+        XCTAssertTrue(lines.contains("-r-xr-xr-x"), result.output)
+        XCTAssertFalse(result.output.contains("CHANGED"), result.output)
+        XCTAssertFalse(result.output.contains(folder.path), "the copied program's host folder is mounted: \(result.output)")
+        // ls lists its own descriptor for /proc/self/fd as well (the lowest free one, 4 at most here).
+        let descriptors = try XCTUnwrap(lines.first { $0.hasPrefix("0 1 2") }, result.output)
+        XCTAssertTrue(Set(descriptors.split(separator: " ").compactMap { Int($0) }).isSubset(of: [0, 1, 2, 3, 4]), descriptors)
     }
 
     func testRootWithoutSetprivIsRefused() throws {

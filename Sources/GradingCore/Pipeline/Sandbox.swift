@@ -19,7 +19,8 @@ import Glibc
 /// binds made writable. A system-call filter (`SeccompFilter`, loaded by bwrap with `--seccomp` just before the
 /// program starts) makes ptrace, memfd_create, unshare, mount, bpf, io_uring, keyctl and the like fail with EPERM
 /// and kills a process that calls through another architecture's table; where this bwrap or kernel refuses it, the
-/// sandbox runs without it and `notice` says so.
+/// sandbox runs without it and `notice` says so. Files can be copied in rather than bound (`Copy`): the worker
+/// program is, so no grader folder is mounted where student code runs and its /proc/self/mountinfo names none.
 ///
 /// **rlimits-only** (`check` on a machine without bubblewrap, e.g. macOS, or `batch --allow-unsandboxed`): the same
 /// resource limits, uid drop and a cleared environment in a child process group, but no filesystem or network
@@ -203,14 +204,28 @@ public struct Sandbox: Sendable {
         return [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
     }
 
+    /// A file copied into the sandbox (bwrap `--file`) rather than bound: nothing of the host path it came from is
+    /// mounted, so the sandbox's /proc/self/mountinfo does not name it. bubblewrap only; rlimits-only ignores it.
+    public struct Copy: Sendable {
+        public var source: String
+        public var destination: String
+        /// The copy's permission bits (read-only: the sandbox's root is remounted read-only after it is made).
+        public var mode: UInt16
+        public init(_ source: String, at destination: String, mode: UInt16 = 0o555) {
+            self.source = source
+            self.destination = destination
+            self.mode = mode
+        }
+    }
+
     /// What runs a program in the sandbox: its argument vector, and what the child is handed at descriptors 4, 5, …
-    /// (in order), which the arguments name (`--seccomp 4`). Start it with
+    /// (in order), which the arguments name (`--seccomp 4`, `--file 5 /box/bin/worker`). Start it with
     /// `ChildProcess(_:outputCap:)`, which opens them and closes the grader's copies once the child runs.
     public struct Command: Sendable {
         public enum Input: Sendable, Equatable {
             /// Bytes the child reads from a pipe (the system-call filter).
             case bytes([UInt8])
-            /// A file opened read-only.
+            /// A file opened read-only (one that bwrap copies into the sandbox).
             case file(String)
         }
         public var arguments: [String]
@@ -218,7 +233,7 @@ public struct Sandbox: Sendable {
     }
 
     /// The command that runs `program` under this sandbox with `limits`.
-    public func command(_ program: [String], limits: ResourceLimits, binds: [Bind],
+    public func command(_ program: [String], limits: ResourceLimits, binds: [Bind], copies: [Copy] = [],
                         workingDirectory: String, slot: Int, environment: [String: String] = [:]) -> Command {
         // ulimit -v and -f take KiB (bash's -f counts 1024-byte blocks).
         // SIGXFSZ ignored: a write past the file-size limit fails with EFBIG (the write is capped) instead of
@@ -272,8 +287,12 @@ public struct Sandbox: Sendable {
             for bind in binds {
                 args += [bind.writable ? "--bind" : "--ro-bind", bind.source, bind.destination]
             }
-            // Last: the root (bwrap's own unsized tmpfs, holding the mount points) becomes read-only, so memory
-            // cannot be parked there; the binds and /tmp under it keep their own flags.
+            for copy in copies {
+                args += ["--dir", (copy.destination as NSString).deletingLastPathComponent,
+                         "--perms", "0" + String(copy.mode, radix: 8), "--file", pass(.file(copy.source)), copy.destination]
+            }
+            // Last: the root (bwrap's own unsized tmpfs, holding the mount points and the copies) becomes
+            // read-only, so memory cannot be parked there; the binds and /tmp under it keep their own flags.
             args += ["--remount-ro", "/"]
             for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["--setenv", key, value] }
             args += ["--chdir", workingDirectory, "--"]
