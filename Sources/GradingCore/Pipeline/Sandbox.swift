@@ -29,9 +29,10 @@ import Glibc
 /// Compared with ioi/isolate and DOMjudge's runguard: like them we use namespaces plus rlimits, kill the whole
 /// process tree on a wall-clock deadline and read verdicts only from the trusted side; unlike them we do not use
 /// cgroups (not delegated on this machine; `CgroupProbe` says so in one line), so memory is bounded by address space
-/// rather than resident size, memory in files (memfd, pipes) by open files × file size, and CPU time by RLIMIT_CPU
-/// per process plus the wall-clock deadline for the tree. Like isolate's and runguard's optional filters, ours is a
-/// short deny list (written as classic BPF by hand, no libseccomp), not an allow list.
+/// rather than resident size, memory in files (pipes; memfd files where the filter is off) by open files × file
+/// size, and CPU time by RLIMIT_CPU per process plus the wall-clock deadline for the tree. Our seccomp filter is a
+/// short deny list (classic BPF written by hand, no libseccomp), not an allow list, so whatever the compiler and the
+/// Swift runtime call keeps working.
 public struct Sandbox: Sendable {
     public enum Kind: String, Sendable, Codable {
         case bubblewrap
@@ -79,7 +80,8 @@ public struct Sandbox: Sendable {
         public var processes: Int
         public var fileSizeMiB: Int
         public var tmpfsMiB: Int
-        /// RLIMIT_NOFILE: also bounds what `memfd_create` can hold (open files × file-size limit).
+        /// RLIMIT_NOFILE: also bounds what pipes can hold, and `memfd_create` files where the system-call filter is not
+        /// in force (open files × file-size limit).
         public var openFiles: Int
         public init(cpuSeconds: Int, memoryMiB: Int, processes: Int, fileSizeMiB: Int, tmpfsMiB: Int = 64, openFiles: Int = 64) {
             self.cpuSeconds = cpuSeconds
