@@ -99,6 +99,24 @@ final class SandboxHardeningTests: XCTestCase {
         XCTAssertTrue(lines.contains("getpid 1"), "a call off the list still works: \(result.output)")
     }
 
+    /// A filter the kernel refuses (here: an invalid instruction, as a kernel without seccomp filters refuses
+    /// every one) costs the filter only: the sandbox still runs, without it, and says so.
+    func testARefusedFilterFallsBackToNoneWithANotice() throws {
+        let toolchainRoot = try GraderEnvironment.discover(from: TestPackage.sourceRoot).toolchainRoot
+        let refused = try Sandbox.bubblewrap(toolchainRoot: toolchainRoot, filterProgram: [0xff, 0xff, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(refused.kind, .bubblewrap)
+        XCTAssertFalse(refused.filtersSystemCalls)
+        let notice = try XCTUnwrap(refused.notice)
+        XCTAssertTrue(notice.contains("without its system-call filter") && notice.contains("could not load it"), notice)
+        XCTAssertEqual(refused.disablesUserNamespaces, try sandbox().disablesUserNamespaces, "only the filter was dropped")
+        let result = try run("grep '^Seccomp:' /proc/self/status", in: refused)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("Seccomp:\t0"), result.output)
+        let none = try Sandbox.bubblewrap(toolchainRoot: toolchainRoot, filterProgram: nil)
+        XCTAssertFalse(none.filtersSystemCalls)
+        XCTAssertTrue(none.notice?.contains("no system-call table") ?? false, none.notice ?? "no notice")
+    }
+
     func testTheRootIsReadOnlyAndOnlyTmpIsWritable() throws {
         let result = try run("""
             touch /planted 2>/dev/null && echo ROOT-WRITABLE; mkdir /box 2>/dev/null && echo MKDIR-WORKED

@@ -45,8 +45,10 @@ public struct Sandbox: Sendable {
     /// Whether this bubblewrap has `--disable-userns` (0.8 and later) and it works here: the sandboxed code then
     /// cannot make user namespaces of its own (the door to most kernel attack surface an unprivileged user has).
     var disablesUserNamespaces = false
-    /// Whether bwrap loads the system-call filter (`SeccompFilter`) before it starts the sandboxed program.
+    /// Whether bwrap loads the system-call filter (`filterProgram`) before it starts the sandboxed program.
     public internal(set) var filtersSystemCalls = false
+    /// The filter's BPF program: `SeccompFilter`'s for this machine (nil where it has no table).
+    var filterProgram: [UInt8]? = SeccompFilter.nativeBytes
     /// Why the filter is not in force, when bubblewrap runs without it (nil when it is, and for rlimits-only).
     var filterUnavailableReason: String?
     /// First uid used for sandboxed processes when running as root; job slot k uses `baseUID + k`. 61000 unless
@@ -111,8 +113,10 @@ public struct Sandbox: Sendable {
 
     public var isRoot: Bool { getuid() == 0 }
 
-    /// Finds bubblewrap and proves it works with a trial run.
-    public static func bubblewrap(toolchainRoot: String) throws -> Sandbox {
+    /// Finds bubblewrap and proves it works with a trial run. `filterProgram` is the system-call filter to load
+    /// (a test passes one the kernel refuses, to see the sandbox fall back to none).
+    public static func bubblewrap(toolchainRoot: String,
+                                  filterProgram: [UInt8]? = SeccompFilter.nativeBytes) throws -> Sandbox {
         // GRADER_SANDBOX=rlimits forces the fallback (to try it on a machine that has bubblewrap).
         if ProcessInfo.processInfo.environment["GRADER_SANDBOX"] == "rlimits" {
             throw Unavailable.bubblewrapFails("disabled by GRADER_SANDBOX=rlimits")
@@ -121,9 +125,10 @@ public struct Sandbox: Sendable {
         var candidate = Sandbox(kind: .bubblewrap, bwrap: bwrap,
                                 setpriv: try privilegeDropper(isRoot: getuid() == 0, setpriv: findExecutable("setpriv")),
                                 toolchainRoot: toolchainRoot)
+        candidate.filterProgram = filterProgram
         let help = helpText(bwrap)
         let userNamespacesCanBeDisabled = help.contains("--disable-userns")
-        let filterCanBeLoaded = SeccompFilter.nativeBytes != nil && help.contains("--seccomp")
+        let filterCanBeLoaded = filterProgram != nil && help.contains("--seccomp")
         // Each hardening that is advertised but refused here (a kernel without the needed sysctl, or without
         // seccomp filters) is dropped, the filter first; the strongest combination that runs is kept.
         var failure: Error = Unavailable.bubblewrapFails("no trial run")
@@ -138,7 +143,7 @@ public struct Sandbox: Sendable {
                 continue
             }
             if !filter {
-                candidate.filterUnavailableReason = SeccompFilter.native == nil
+                candidate.filterUnavailableReason = filterProgram == nil
                     ? "the grader has no system-call table for this machine's architecture"
                     : filterCanBeLoaded ? "bubblewrap could not load it here (the kernel may lack seccomp filters)"
                     : "this bubblewrap has no --seccomp option"
@@ -264,7 +269,7 @@ public struct Sandbox: Sendable {
             var args = privilegeDrop(slot: slot)
             args += [bwrap!, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
             if disablesUserNamespaces { args += ["--unshare-user", "--disable-userns"] }
-            if filtersSystemCalls, let filter = SeccompFilter.nativeBytes { args += ["--seccomp", pass(.bytes(filter))] }
+            if filtersSystemCalls, let filterProgram { args += ["--seccomp", pass(.bytes(filterProgram))] }
             args += ["--ro-bind", "/usr", "/usr"]
             if !toolchainRoot.hasPrefix("/usr/") {
                 let top = Sandbox.toolchainTop(toolchainRoot)
