@@ -145,7 +145,7 @@ public struct Sandbox: Sendable {
             if !filter {
                 candidate.filterUnavailableReason = filterProgram == nil
                     ? "the grader has no system-call table for this machine's architecture"
-                    : filterCanBeLoaded ? "bubblewrap could not load it here (the kernel may lack seccomp filters)"
+                    : filterCanBeLoaded ? "bubblewrap could not load it here, perhaps because the kernel lacks seccomp filters"
                     : "this bubblewrap has no --seccomp option"
             }
             return candidate
