@@ -46,6 +46,8 @@ final class HostileClassTests: XCTestCase {
         "memory-outside-limits": [.passed],
         // Its #sourceLocation lines blame its errors on Softmax.swift, Conv2D.swift and HeInit.swift: refused.
         "forged-location": [.rejected],
+        // Calls ptrace, memfd_create, unshare, io_uring_setup, bpf and keyctl (each refused), then answers correctly.
+        "forbidden-syscalls": [.passed],
     ]
 
     func testHostileClassCostsOnlyTheAttackedExercises() throws {
@@ -191,6 +193,24 @@ final class HostileClassTests: XCTestCase {
         XCTAssertEqual(hoarded("DEV"), 0, hoarding)
         XCTAssertLessThanOrEqual(try XCTUnwrap(hoarded("TMP"), hoarding), 64 << 20)
         XCTAssertLessThanOrEqual(try XCTUnwrap(hoarded("MEMFD"), hoarding), WorkerSession.openFiles * (runner.grader.manifest.defaults.fileSizeMiB << 20))
+        if runner.grader.sandbox.filtersSystemCalls {
+            XCTAssertEqual(hoarded("MEMFD"), 0, "the system-call filter refuses memfd_create: \(hoarding)")
+        }
+
+        // System calls no exercise needs fail with EPERM (errno 1) under the filter, one line each:
+        // "SYSCALL name result errno".
+        let attempts = try XCTUnwrap(reports["forbidden-syscalls"]?.exercise("he-init")).tests.map(\.studentOutput).joined(separator: "\n")
+        let calls = Dictionary(attempts.split(separator: "\n").filter { $0.hasPrefix("SYSCALL ") }
+            .map { $0.split(separator: " ").map(String.init) }.filter { $0.count == 4 }
+            .map { ($0[1], "\($0[2]) \($0[3])") }) { first, _ in first }
+        XCTAssertEqual(Set(calls.keys), ["ptrace", "memfd_create", "unshare", "io_uring_setup", "bpf", "keyctl"], attempts)
+        if runner.grader.sandbox.filtersSystemCalls {
+            for (name, outcome) in calls.sorted(by: { $0.key < $1.key }) {
+                XCTAssertEqual(outcome, "-1 1", "\(name) was not refused with EPERM: \(attempts)")
+            }
+        } else {
+            print("The sandbox runs without its system-call filter here (\(runner.grader.sandbox.notice ?? "no reason given")); the forbidden calls' errors are not checked.")
+        }
 
         // A forged #sourceLocation costs its own file only, and says why.
         let forgedLocation = try XCTUnwrap(reports["forged-location"]?.exercise("adam"))
@@ -246,11 +266,13 @@ final class HostileClassTests: XCTestCase {
         }
         XCTAssertFalse(snooped.contains("root:x:0:0"), "the snoop read /etc/passwd")
         // What /proc shows of the host (the sandbox's init command line, its mount table) names no submission, no
-        // class or output folder and not the project.
+        // class or output folder, not the project and not the grader's work folder (the worker program is copied
+        // into the sandbox, not bound from its job folder).
         let procViews = snooped.split(separator: "\n").filter { !$0.hasPrefix("PEEK") }
         XCTAssertTrue(procViews.contains { $0.hasPrefix("WHOLE /proc/self/mountinfo") }, "the snoop read its mount table")
+        XCTAssertTrue(procViews.contains { $0.contains(" /usr /usr ") }, "the mount table was read whole: \(procViews.prefix(3))")
         for view in procViews {
-            for hostPath in [submissions.path, out.path, package.root.path, "victim"] {
+            for hostPath in [submissions.path, out.path, package.root.path, "victim", "training-grader", runner.grader.workRoot.path] {
                 XCTAssertFalse(view.contains(hostPath), "the sandbox's /proc names \(hostPath): \(view.prefix(300))")
             }
         }

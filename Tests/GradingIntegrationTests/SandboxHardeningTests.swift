@@ -11,9 +11,11 @@ final class SandboxHardeningTests: XCTestCase {
     }
 
     /// Runs a shell line in `sandbox`; returns the exit status and the merged output.
-    private func run(_ line: String, in sandbox: Sandbox, limits: Sandbox.ResourceLimits = .init(cpuSeconds: 10, memoryMiB: 512, processes: 16, fileSizeMiB: 4, tmpfsMiB: 8)) throws -> (status: Int32?, output: String) {
-        let command = sandbox.command(["/bin/bash", "-c", line], limits: limits, binds: [], workingDirectory: "/tmp", slot: 0)
-        let child = try ChildProcess(arguments: command, environment: [:], outputCap: 64 * 1024)
+    private func run(_ line: String, in sandbox: Sandbox, limits: Sandbox.ResourceLimits = .init(cpuSeconds: 10, memoryMiB: 512, processes: 16, fileSizeMiB: 4, tmpfsMiB: 8),
+                     copies: [Sandbox.Copy] = [], workingDirectory: String = "/tmp") throws -> (status: Int32?, output: String) {
+        let command = sandbox.command(["/bin/bash", "-c", line], limits: limits, binds: [], copies: copies,
+                                      workingDirectory: workingDirectory, slot: 0)
+        let child = try ChildProcess(command, outputCap: 64 * 1024)
         child.closeInput()
         let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(30))
         child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
@@ -60,6 +62,93 @@ final class SandboxHardeningTests: XCTestCase {
         }
         let result = try run("unshare --user true && echo NESTED-USERNS", in: sandbox)
         XCTAssertFalse(result.output.contains("NESTED-USERNS"), result.output)
+    }
+
+    func testSystemCallFilterIsInForce() throws {
+        let sandbox = try sandbox()
+        guard sandbox.filtersSystemCalls else {
+            throw XCTSkip(sandbox.notice ?? "no system-call filter here")
+        }
+        XCTAssertNil(sandbox.notice)
+        // Mode 2 is a seccomp filter. An ordinary program still runs; the filter's calls fail with EPERM (errno 1).
+        let status = try run("grep '^Seccomp:' /proc/self/status; /usr/bin/true && echo TRUE-RAN", in: sandbox)
+        XCTAssertEqual(status.status, 0, status.output)
+        XCTAssertTrue(status.output.contains("Seccomp:\t2"), status.output)
+        XCTAssertTrue(status.output.contains("TRUE-RAN"), status.output)
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            throw XCTSkip("no python3 to make the calls with")
+        }
+        // Each call by its number on this machine, straight through syscall(2); printed as "name result errno".
+        let native = try XCTUnwrap(SeccompFilter.native)
+        let names = ["memfd_create", "unshare", "ptrace", "keyctl", "personality"]
+        let calls = names.map { "('\($0)', \(native.numbers[$0]!))" }.joined(separator: ", ")
+        let script = """
+            import ctypes, os
+            libc = ctypes.CDLL(None, use_errno=True)
+            for name, number in [\(calls)]:
+                result = libc.syscall(number, 0, 0, 0, 0)
+                print(name, result, ctypes.get_errno())
+            print('getpid', 1 if libc.syscall(\(native.name == "x86_64" ? 39 : 172)) > 0 else 0)
+            """
+        let result = try run("/usr/bin/python3 -c \(Sandbox.shellQuote(script))", in: sandbox)
+        XCTAssertEqual(result.status, 0, result.output)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        for name in names {
+            XCTAssertTrue(lines.contains("\(name) -1 1"), "\(name) was not refused with EPERM: \(result.output)")
+        }
+        XCTAssertTrue(lines.contains("getpid 1"), "a call off the list still works: \(result.output)")
+    }
+
+    /// A filter the kernel refuses (here: an invalid instruction, as a kernel without seccomp filters refuses
+    /// every one) costs the filter only: the sandbox still runs, without it, and says so.
+    func testARefusedFilterFallsBackToNoneWithANotice() throws {
+        let toolchainRoot = try GraderEnvironment.discover(from: TestPackage.sourceRoot).toolchainRoot
+        let refused = try Sandbox.bubblewrap(toolchainRoot: toolchainRoot, filterProgram: [0xff, 0xff, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(refused.kind, .bubblewrap)
+        XCTAssertFalse(refused.filtersSystemCalls)
+        let notice = try XCTUnwrap(refused.notice)
+        XCTAssertTrue(notice.contains("without its system-call filter") && notice.contains("could not load it"), notice)
+        XCTAssertEqual(refused.disablesUserNamespaces, try sandbox().disablesUserNamespaces, "only the filter was dropped")
+        let result = try run("grep '^Seccomp:' /proc/self/status", in: refused)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("Seccomp:\t0"), result.output)
+        let none = try Sandbox.bubblewrap(toolchainRoot: toolchainRoot, filterProgram: nil)
+        XCTAssertFalse(none.filtersSystemCalls)
+        XCTAssertTrue(none.notice?.contains("no system-call table") ?? false, none.notice ?? "no notice")
+    }
+
+    func testTheRootIsReadOnlyAndOnlyTmpIsWritable() throws {
+        let result = try run("""
+            touch /planted 2>/dev/null && echo ROOT-WRITABLE; mkdir /box 2>/dev/null && echo MKDIR-WORKED
+            echo x > /tmp/ok && echo TMP-WRITABLE
+            """, in: try sandbox())
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertFalse(result.output.contains("ROOT-WRITABLE"), result.output)
+        XCTAssertFalse(result.output.contains("MKDIR-WORKED"), result.output)
+        XCTAssertTrue(result.output.contains("TMP-WRITABLE"), result.output)
+    }
+
+    /// A copied file (how the worker program gets in) runs, cannot be changed, and its host folder is mounted
+    /// nowhere; the descriptors that carried it and the filter are closed before the program starts.
+    func testACopiedProgramRunsAndNamesNoHostFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("copied-program-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let program = folder.appendingPathComponent("worker")
+        try FileManager.default.copyItem(atPath: "/usr/bin/echo", toPath: program.path)
+        let result = try run("""
+            ./worker COPY-RAN; stat -c '%A' ./worker; echo x >> ./worker 2>/dev/null && echo CHANGED
+            ls /proc/self/fd | tr '\\n' ' '; echo; cat /proc/self/mountinfo
+            """, in: try sandbox(), copies: [.init(program.path, at: "/box/bin/worker")], workingDirectory: "/box/bin")
+        XCTAssertEqual(result.status, 0, result.output)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("COPY-RAN"), result.output)
+        XCTAssertTrue(lines.contains("-r-xr-xr-x"), result.output)
+        XCTAssertFalse(result.output.contains("CHANGED"), result.output)
+        XCTAssertFalse(result.output.contains(folder.path), "the copied program's host folder is mounted: \(result.output)")
+        // ls lists its own descriptor for /proc/self/fd as well (the lowest free one, 4 at most here).
+        let descriptors = try XCTUnwrap(lines.first { $0.hasPrefix("0 1 2") }, result.output)
+        XCTAssertTrue(Set(descriptors.split(separator: " ").compactMap { Int($0) }).isSubset(of: [0, 1, 2, 3, 4]), descriptors)
     }
 
     func testRootWithoutSetprivIsRefused() throws {

@@ -51,11 +51,24 @@ public final class ChildProcess {
     /// job's pipe ends, a file the grader is writing, or anything the grader itself was started with.
     static let spawnLock = NSLock()
 
+    /// `inheritedDescriptors` are the only descriptors the child gets besides 0–3: the first at 4, the next at 5,
+    /// and so on (e.g. what bubblewrap reads with `--seccomp 4` or `--file 5 DEST`); everything from
+    /// 4 + their count upward is closed. The grader's own descriptors are left open: the caller closes them after
+    /// the spawn.
     init(arguments: [String], environment: [String: String]? = nil, outputCap: Int,
-         outputKillLimit: Int = 16 << 20) throws {
+         outputKillLimit: Int = 16 << 20, inheritedDescriptors: [Int32] = []) throws {
         precondition(!arguments.isEmpty)
         self.outputCap = outputCap
         self.outputKillLimit = outputKillLimit
+        // Copies of the inherited descriptors numbered above every target (see the spawn actions below).
+        let firstClosed = 4 + Int32(inheritedDescriptors.count)
+        var sources: [Int32] = []
+        defer { sources.forEach { close($0) } }
+        for descriptor in inheritedDescriptors {
+            let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, firstClosed)
+            guard copy >= 0 else { throw SpawnError.failed(program: arguments[0], errno: errno) }
+            sources.append(copy)
+        }
         func makePipe() -> (read: Int32, write: Int32) {
             var fds: [Int32] = [0, 0]
             // Close-on-exec from birth, so a concurrent spawn on another job never inherits this pipe.
@@ -97,12 +110,19 @@ public final class ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, output.write, 2)
         posix_spawn_file_actions_adddup2(&actions, reply.write, 3)
+        // Each inherited descriptor goes from a copy numbered above every target (so no dup2 overwrites a source
+        // still to be copied, and none is a no-op that would keep close-on-exec) to 4, 5, …; dup2 clears
+        // close-on-exec on its target. The copies are the grader's, closed once the child is started.
+        for (index, source) in sources.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, source, 4 + Int32(index))
+        }
         #if canImport(Glibc)
-        // Nothing above the reply channel survives into the child, whatever the grader holds open.
+        // Nothing above the reply channel and the inherited descriptors survives into the child, whatever the
+        // grader holds open.
         if let closeFrom = GlibcExtras.addCloseFrom {
-            _ = closeFrom(&actions, 4)
+            _ = closeFrom(&actions, firstClosed)
         } else {
-            for descriptor in Int32(4)..<Int32(Swift.min(getdtablesize(), 4096)) where fcntl(descriptor, F_GETFD) >= 0 {
+            for descriptor in firstClosed..<Int32(Swift.min(getdtablesize(), 4096)) where fcntl(descriptor, F_GETFD) >= 0 {
                 posix_spawn_file_actions_addclose(&actions, descriptor)
             }
         }

@@ -8,7 +8,7 @@ public struct GraderSetup: Sendable {
     public let sandbox: Sandbox
     /// The exercises this setup grades (the manifest was validated against them).
     public let exercises: [any GradableExercise]
-    /// One line for the user when isolation is weaker than bubblewrap (nil otherwise).
+    /// One line for the user when isolation is weaker than bubblewrap with its system-call filter (nil otherwise).
     public let sandboxNotice: String?
     /// In a student kit, the seeds its test pack was recorded for (nil where tests are made from the graders).
     public var recordedSeeds: [UInt64]? = nil
@@ -38,13 +38,14 @@ public struct GraderSetup: Sendable {
         let sandbox: Sandbox
         do {
             sandbox = try Sandbox.bubblewrap(toolchainRoot: environment.toolchainRoot)
+            notice = sandbox.notice
         } catch let error as Sandbox.Unavailable {
             switch policy {
             case .require: throw error
             case .preferAllowingFallback:
                 notice = "Warning: grading WITHOUT a sandbox (resource limits only), as --allow-unsandboxed asked: \(error)"
             case .preferForOwnCode:
-                notice = "Note: bubblewrap is not available here, so your code runs with resource limits only (no filesystem or network isolation)."
+                notice = "Note: bubblewrap is not available here, so your code runs with resource limits only (no filesystem or network isolation, no system-call filter)."
             }
             sandbox = try Sandbox.rlimitsOnly(toolchainRoot: environment.toolchainRoot)
         }

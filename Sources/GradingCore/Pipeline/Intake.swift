@@ -193,7 +193,7 @@ enum ZipExtractor {
                                           binds: [.init(zip.path, at: "/box/in/submission.zip"),
                                                   .init(destination.path, at: "/box/out", writable: true)],
                                           workingDirectory: "/tmp", slot: slot)
-            if let child = try? ChildProcess(arguments: command, environment: [:], outputCap: 4096) {
+            if let child = try? ChildProcess(command, outputCap: 4096) {
                 child.closeInput()
                 _ = child.waitForExit(deadline: Date().addingTimeInterval(30))
             }

@@ -15,6 +15,12 @@ import Glibc
 /// applies RLIMIT_NPROC to root) and concurrent submissions never share that count. Inside, `ulimit` sets CPU
 /// seconds, address space, processes, file size, open files and no core files; a limit that cannot be set stops
 /// the run. The child starts with only its standard streams and the reply channel open (see `ChildProcess`).
+/// The root of the sandbox is remounted read-only once it is built, so nothing can be written outside /tmp and the
+/// binds made writable. A system-call filter (`SeccompFilter`, loaded by bwrap with `--seccomp` just before the
+/// program starts) makes ptrace, memfd_create, unshare, mount, bpf, io_uring, keyctl and the like fail with EPERM
+/// and kills a process that calls through another architecture's table; where this bwrap or kernel refuses it, the
+/// sandbox runs without it and `notice` says so. Files can be copied in rather than bound (`Copy`): the worker
+/// program is, so no grader folder is mounted where student code runs and its /proc/self/mountinfo names none.
 ///
 /// **rlimits-only** (`check` on a machine without bubblewrap, e.g. macOS, or `batch --allow-unsandboxed`): the same
 /// resource limits, uid drop and a cleared environment in a child process group, but no filesystem or network
@@ -23,9 +29,10 @@ import Glibc
 /// Compared with ioi/isolate and DOMjudge's runguard: like them we use namespaces plus rlimits, kill the whole
 /// process tree on a wall-clock deadline and read verdicts only from the trusted side; unlike them we do not use
 /// cgroups (not delegated on this machine; `CgroupProbe` says so in one line), so memory is bounded by address space
-/// rather than resident size, memory in files (memfd, pipes) by open files × file size, and CPU time by RLIMIT_CPU
-/// per process plus the wall-clock deadline for the tree. No seccomp filter: bwrap takes only a compiled BPF
-/// program, and writing one by hand without libseccomp would not stay simple.
+/// rather than resident size, memory in files (pipes; memfd files where the filter is off) by open files × file
+/// size, and CPU time by RLIMIT_CPU per process plus the wall-clock deadline for the tree. Our seccomp filter is a
+/// short deny list (classic BPF written by hand, no libseccomp), not an allow list, so whatever the compiler and the
+/// Swift runtime call keeps working.
 public struct Sandbox: Sendable {
     public enum Kind: String, Sendable, Codable {
         case bubblewrap
@@ -38,6 +45,12 @@ public struct Sandbox: Sendable {
     /// Whether this bubblewrap has `--disable-userns` (0.8 and later) and it works here: the sandboxed code then
     /// cannot make user namespaces of its own (the door to most kernel attack surface an unprivileged user has).
     var disablesUserNamespaces = false
+    /// Whether bwrap loads the system-call filter (`filterProgram`) before it starts the sandboxed program.
+    public internal(set) var filtersSystemCalls = false
+    /// The filter's BPF program: `SeccompFilter`'s for this machine (nil where it has no table).
+    var filterProgram: [UInt8]? = SeccompFilter.nativeBytes
+    /// Why the filter is not in force, when bubblewrap runs without it (nil when it is, and for rlimits-only).
+    var filterUnavailableReason: String?
     /// First uid used for sandboxed processes when running as root; job slot k uses `baseUID + k`. 61000 unless
     /// GRADER_SANDBOX_BASE_UID says otherwise: two graders running at once on one machine must not share uids (the
     /// process-count limit is per uid, and each must know which processes are its own).
@@ -69,7 +82,8 @@ public struct Sandbox: Sendable {
         public var processes: Int
         public var fileSizeMiB: Int
         public var tmpfsMiB: Int
-        /// RLIMIT_NOFILE: also bounds what `memfd_create` can hold (open files × file-size limit).
+        /// RLIMIT_NOFILE: also bounds what pipes can hold, and `memfd_create` files where the system-call filter is not
+        /// in force (open files × file-size limit).
         public var openFiles: Int
         public init(cpuSeconds: Int, memoryMiB: Int, processes: Int, fileSizeMiB: Int, tmpfsMiB: Int = 64, openFiles: Int = 64) {
             self.cpuSeconds = cpuSeconds
@@ -99,8 +113,10 @@ public struct Sandbox: Sendable {
 
     public var isRoot: Bool { getuid() == 0 }
 
-    /// Finds bubblewrap and proves it works with a trial run.
-    public static func bubblewrap(toolchainRoot: String) throws -> Sandbox {
+    /// Finds bubblewrap and proves it works with a trial run. `filterProgram` is the system-call filter to load
+    /// (a test passes one the kernel refuses, to see the sandbox fall back to none).
+    public static func bubblewrap(toolchainRoot: String,
+                                  filterProgram: [UInt8]? = SeccompFilter.nativeBytes) throws -> Sandbox {
         // GRADER_SANDBOX=rlimits forces the fallback (to try it on a machine that has bubblewrap).
         if ProcessInfo.processInfo.environment["GRADER_SANDBOX"] == "rlimits" {
             throw Unavailable.bubblewrapFails("disabled by GRADER_SANDBOX=rlimits")
@@ -109,15 +125,38 @@ public struct Sandbox: Sendable {
         var candidate = Sandbox(kind: .bubblewrap, bwrap: bwrap,
                                 setpriv: try privilegeDropper(isRoot: getuid() == 0, setpriv: findExecutable("setpriv")),
                                 toolchainRoot: toolchainRoot)
-        candidate.disablesUserNamespaces = helpText(bwrap).contains("--disable-userns")
-        do {
-            try candidate.trialRun()
-        } catch where candidate.disablesUserNamespaces {
-            // Advertised but refused here (a kernel without the needed sysctl): sandbox without it.
-            candidate.disablesUserNamespaces = false
-            try candidate.trialRun()
+        candidate.filterProgram = filterProgram
+        let help = helpText(bwrap)
+        let userNamespacesCanBeDisabled = help.contains("--disable-userns")
+        let filterCanBeLoaded = filterProgram != nil && help.contains("--seccomp")
+        // Each hardening that is advertised but refused here (a kernel without the needed sysctl, or without
+        // seccomp filters) is dropped, the filter first; the strongest combination that runs is kept.
+        var failure: Error = Unavailable.bubblewrapFails("no trial run")
+        for (filter, noUserNamespaces) in [(true, true), (false, true), (true, false), (false, false)]
+            where (filterCanBeLoaded || !filter) && (userNamespacesCanBeDisabled || !noUserNamespaces) {
+            candidate.filtersSystemCalls = filter
+            candidate.disablesUserNamespaces = noUserNamespaces
+            do {
+                try candidate.trialRun()
+            } catch {
+                failure = error
+                continue
+            }
+            if !filter {
+                candidate.filterUnavailableReason = filterProgram == nil
+                    ? "the grader has no system-call table for this machine's architecture"
+                    : filterCanBeLoaded ? "bubblewrap could not load it here, perhaps because the kernel lacks seccomp filters"
+                    : "this bubblewrap has no --seccomp option"
+            }
+            return candidate
         }
-        return candidate
+        throw failure
+    }
+
+    /// One line for the user when bubblewrap runs without its system-call filter (nil otherwise).
+    public var notice: String? {
+        guard kind == .bubblewrap, !filtersSystemCalls, let reason = filterUnavailableReason else { return nil }
+        return "Note: student code runs in bubblewrap without its system-call filter (\(reason)); the namespaces and resource limits still apply."
     }
 
     /// Runs `/usr/bin/true` in this sandbox; throws `bubblewrapFails` with what went wrong.
@@ -125,7 +164,7 @@ public struct Sandbox: Sendable {
         let probe = command(["/usr/bin/true"], limits: .init(cpuSeconds: 5, memoryMiB: 256, processes: 16, fileSizeMiB: 1),
                             binds: [], workingDirectory: "/tmp", slot: 0)
         do {
-            let child = try ChildProcess(arguments: probe, environment: [:], outputCap: 4096)
+            let child = try ChildProcess(probe, outputCap: 4096)
             child.closeInput()
             let (status, killed) = child.waitForExit(deadline: Date().addingTimeInterval(20))
             child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
@@ -172,9 +211,37 @@ public struct Sandbox: Sendable {
         return [setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"]
     }
 
-    /// The argument vector that runs `program` under this sandbox with `limits`.
-    public func command(_ program: [String], limits: ResourceLimits, binds: [Bind], workingDirectory: String,
-                        slot: Int, environment: [String: String] = [:]) -> [String] {
+    /// A file copied into the sandbox (bwrap `--file`) rather than bound: nothing of the host path it came from is
+    /// mounted, so the sandbox's /proc/self/mountinfo does not name it. bubblewrap only; rlimits-only ignores it.
+    public struct Copy: Sendable {
+        public var source: String
+        public var destination: String
+        /// The copy's permission bits (read-only: the sandbox's root is remounted read-only after it is made).
+        public var mode: UInt16
+        public init(_ source: String, at destination: String, mode: UInt16 = 0o555) {
+            self.source = source
+            self.destination = destination
+            self.mode = mode
+        }
+    }
+
+    /// What runs a program in the sandbox: its argument vector, and what the child is handed at descriptors 4, 5, …
+    /// (in order), which the arguments name (`--seccomp 4`, `--file 5 /box/bin/worker`). Start it with
+    /// `ChildProcess(_:outputCap:)`, which opens them and closes the grader's copies once the child runs.
+    public struct Command: Sendable {
+        public enum Input: Sendable, Equatable {
+            /// Bytes the child reads from a pipe (the system-call filter).
+            case bytes([UInt8])
+            /// A file opened read-only (one that bwrap copies into the sandbox).
+            case file(String)
+        }
+        public var arguments: [String]
+        public var inputs: [Input] = []
+    }
+
+    /// The command that runs `program` under this sandbox with `limits`.
+    public func command(_ program: [String], limits: ResourceLimits, binds: [Bind], copies: [Copy] = [],
+                        workingDirectory: String, slot: Int, environment: [String: String] = [:]) -> Command {
         // ulimit -v and -f take KiB (bash's -f counts 1024-byte blocks).
         // SIGXFSZ ignored: a write past the file-size limit fails with EFBIG (the write is capped) instead of
         // killing the program, so code that only logs too much still gets its answers graded.
@@ -190,11 +257,19 @@ public struct Sandbox: Sendable {
 
         switch kind {
         case .rlimitsOnly:
-            return privilegeDrop(slot: slot) + ["/usr/bin/env", "-i"] + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + limited
+            return Command(arguments: privilegeDrop(slot: slot) + ["/usr/bin/env", "-i"]
+                + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + limited)
         case .bubblewrap:
+            var inputs: [Command.Input] = []
+            /// The descriptor the next input will have in the child.
+            func pass(_ input: Command.Input) -> String {
+                inputs.append(input)
+                return String(3 + inputs.count)
+            }
             var args = privilegeDrop(slot: slot)
             args += [bwrap!, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
             if disablesUserNamespaces { args += ["--unshare-user", "--disable-userns"] }
+            if filtersSystemCalls, let filterProgram { args += ["--seccomp", pass(.bytes(filterProgram))] }
             args += ["--ro-bind", "/usr", "/usr"]
             if !toolchainRoot.hasPrefix("/usr/") {
                 let top = Sandbox.toolchainTop(toolchainRoot)
@@ -219,9 +294,16 @@ public struct Sandbox: Sendable {
             for bind in binds {
                 args += [bind.writable ? "--bind" : "--ro-bind", bind.source, bind.destination]
             }
+            for copy in copies {
+                args += ["--dir", (copy.destination as NSString).deletingLastPathComponent,
+                         "--perms", "0" + String(copy.mode, radix: 8), "--file", pass(.file(copy.source)), copy.destination]
+            }
+            // Last: the root (bwrap's own unsized tmpfs, holding the mount points and the copies) becomes
+            // read-only, so memory cannot be parked there; the binds and /tmp under it keep their own flags.
+            args += ["--remount-ro", "/"]
             for (key, value) in env.sorted(by: { $0.key < $1.key }) { args += ["--setenv", key, value] }
             args += ["--chdir", workingDirectory, "--"]
-            return args + limited
+            return Command(arguments: args + limited, inputs: inputs)
         }
     }
 
@@ -240,5 +322,45 @@ public struct Sandbox: Sendable {
             if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
+    }
+}
+
+extension ChildProcess {
+    /// Starts a sandbox command: its inputs are opened (a pipe holding the bytes, a file opened read-only) and
+    /// handed to the child at descriptors 4, 5, …; the grader's copies are closed once the child is started.
+    convenience init(_ command: Sandbox.Command, environment: [String: String] = [:], outputCap: Int) throws {
+        var descriptors: [Int32] = []
+        defer { descriptors.forEach { close($0) } }
+        for input in command.inputs {
+            switch input {
+            case let .file(path):
+                let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { throw SpawnError.failed(program: path, errno: errno) }
+                descriptors.append(descriptor)
+            case let .bytes(bytes):
+                // The whole program fits in the pipe's buffer (64 KiB on Linux), so writing it never blocks; the
+                // write end is closed before the child starts, so its reader sees the end.
+                var fds: [Int32] = [-1, -1]
+                #if canImport(Glibc)
+                let made = GlibcExtras.pipe2.map { $0(&fds, O_CLOEXEC) } ?? -1
+                #else
+                let made: Int32 = -1
+                #endif
+                if made != 0 {
+                    ChildProcess.spawnLock.lock()
+                    let plain = pipe(&fds)
+                    if plain == 0 { _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC) }
+                    ChildProcess.spawnLock.unlock()
+                    guard plain == 0 else { throw SpawnError.failed(program: command.arguments[0], errno: errno) }
+                }
+                descriptors.append(fds[0])
+                _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+                let written = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+                close(fds[1])
+                guard written == bytes.count else { throw SpawnError.failed(program: command.arguments[0], errno: written < 0 ? errno : EMSGSIZE) }
+            }
+        }
+        try self.init(arguments: command.arguments, environment: environment, outputCap: outputCap,
+                      inheritedDescriptors: descriptors)
     }
 }

@@ -264,7 +264,7 @@ struct SubmissionCompiler {
                                               .init(sourceDirectory.path),
                                               .init(binDirectory.path, writable: true)],
                                       workingDirectory: sourceDirectory.path, slot: slot)
-        guard let child = try? ChildProcess(arguments: command, environment: [:], outputCap: 64 * 1024) else {
+        guard let child = try? ChildProcess(command, outputCap: 64 * 1024) else {
             return CompilerResult(succeeded: false, timedOut: false, output: "The compiler could not be started.")
         }
         child.closeInput()

@@ -115,15 +115,17 @@ final class WorkerSession {
 
     private func timeLimit(_ test: TestCase) -> Double { test.spec.timeLimitSeconds ?? limits.timeLimitSeconds }
 
+    /// In bubblewrap the program is copied into the sandbox (/box/bin/worker) rather than its folder bound there,
+    /// so nothing the sandbox shows (its mount table) names the grader's work folder.
     private func start(timeLimit: Double) -> ChildProcess? {
         let directory = binary.deletingLastPathComponent().path
         let command = sandbox.command(["./worker"],
                                       limits: .init(cpuSeconds: Int(timeLimit.rounded(.up)) + 2,
                                                     memoryMiB: limits.memoryMiB, processes: limits.processes,
                                                     fileSizeMiB: limits.fileSizeMiB, openFiles: Self.openFiles),
-                                      binds: [.init(directory, at: "/box/bin")],
+                                      binds: [], copies: [.init(binary.path, at: "/box/bin/worker")],
                                       workingDirectory: sandbox.kind == .bubblewrap ? "/box/bin" : directory, slot: slot)
-        return try? ChildProcess(arguments: command, environment: [:], outputCap: limits.outputBytes)
+        return try? ChildProcess(command, outputCap: limits.outputBytes)
     }
 
     private func execute(_ test: TestCase, on child: ChildProcess) -> TestRun {
