@@ -31,6 +31,36 @@ final class SandboxHardeningTests: XCTestCase {
         XCTAssertTrue(result.output.contains("could not set its resource limits"), result.output)
     }
 
+    /// With a delegated cgroup v2 (a plain folder stands in here: this machine mounts memory and pids as cgroup v1),
+    /// the sandboxed command's first process enters its own child cgroup, whose limits are the command's, before
+    /// privileges are dropped; the cgroup is removed once the command has been reaped.
+    func testASandboxedCommandEntersItsOwnCgroupFirstAndLeavesNothingBehind() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-sandbox-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var sandbox = try sandbox()
+        sandbox.cgroups = try CgroupTree.prepare(folder: folder.path, pid: 1).get()
+        let command = sandbox.command(["/bin/bash", "-c", "echo INSIDE"],
+                                      limits: .init(cpuSeconds: 10, memoryMiB: 300, processes: 12, fileSizeMiB: 4, tmpfsMiB: 8),
+                                      binds: [], workingDirectory: "/tmp", slot: 0)
+        let lease = try XCTUnwrap(command.cgroup)
+        XCTAssertEqual(Array(command.arguments.prefix(4)), lease.enterPrefix)
+        XCTAssertEqual(try String(contentsOfFile: lease.folder + "/memory.max", encoding: .utf8), "\(300 << 20)\n")
+        XCTAssertEqual(try String(contentsOfFile: lease.folder + "/pids.max", encoding: .utf8), "12\n")
+        let child = try ChildProcess(command, outputCap: 4096)
+        // The pid written is the spawned process itself (sh execs the rest of the chain in place); the folder stays
+        // until the grader reaps the child.
+        let procs = lease.folder + "/cgroup.procs"
+        for _ in 0..<500 where (try? String(contentsOfFile: procs, encoding: .utf8))?.hasSuffix("\n") != true { usleep(10_000) }
+        XCTAssertEqual(try String(contentsOfFile: lease.folder + "/cgroup.procs", encoding: .utf8), "\(child.pid)\n")
+        child.closeInput()
+        let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(30))
+        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(1))
+        XCTAssertEqual(ExitDescription.exitCode(status), 0, child.outputText())
+        XCTAssertTrue(child.outputText().contains("INSIDE"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: lease.folder), "the command's cgroup outlived it")
+    }
+
     func testEveryLimitIsInPlaceInside() throws {
         let result = try run("ulimit -t; ulimit -v; ulimit -f; ulimit -u; ulimit -n; ulimit -c", in: try sandbox(),
                              limits: .init(cpuSeconds: 7, memoryMiB: 300, processes: 12, fileSizeMiB: 3, tmpfsMiB: 8, openFiles: 20))

@@ -10,7 +10,8 @@ import Glibc
 /// buffers, and its total process count. Where no writable cgroup v2 with both controllers is delegated (this
 /// development machine mounts cgroup v1 for memory and pids), the sandbox relies on rlimits: address space per
 /// process, and memory held in files bounded by the open-file limit times the file-size limit, with /dev read-only
-/// and /tmp sized. The grader does not yet place sandboxes in a delegated cgroup; the notice says which case holds.
+/// and /tmp sized. Where one is delegated, `CgroupTree` gives every sandbox a child cgroup; the notice says which
+/// case holds.
 enum CgroupProbe {
     /// The grader's own cgroup v2 folder if it is writable and offers memory and pids, else why not.
     static func delegatedCgroup() -> Result<String, Reason> {
@@ -36,11 +37,13 @@ enum CgroupProbe {
     }
 
     enum Reason: Error, CustomStringConvertible {
+        case turnedOff
         case noUnifiedHierarchy
         case controllersMissing(String)
         case notWritable(String)
         var description: String {
             switch self {
+            case .turnedOff: return "GRADER_CGROUPS=0 turned them off"
             case .noUnifiedHierarchy: return "this machine has no cgroup v2 hierarchy for the grader"
             case let .controllersMissing(folder): return "the grader's cgroup v2 (\(folder)) lacks the memory or pids controller"
             case let .notWritable(folder): return "the grader's cgroup v2 (\(folder)) is not writable by it"
@@ -50,12 +53,12 @@ enum CgroupProbe {
 
     /// One line for `batch`: which memory bound holds for sandboxed code here.
     static func notice(openFiles: Int, fileSizeMiB: Int) -> String {
-        let rlimits = "address space per process, and at most \(openFiles) open files × \(fileSizeMiB) MiB each for memory held in files (memfd, pipes)"
-        switch delegatedCgroup() {
+        switch CgroupTree.shared {
         case let .failure(reason):
+            let rlimits = "address space per process, and at most \(openFiles) open files × \(fileSizeMiB) MiB each for memory held in pipes"
             return "Note: no cgroup memory or process limits (\(reason)); sandboxed code is bounded by rlimits: \(rlimits)."
-        case let .success(folder):
-            return "Note: a cgroup v2 with memory and pids controllers is delegated at \(folder), but this grader does not use it yet; sandboxed code is bounded by rlimits: \(rlimits)."
+        case let .success(tree):
+            return "Note: each sandbox runs in its own cgroup v2 under \(tree.folder), which limits its memory in all (memory.max, no swap) and its processes (pids.max), besides the rlimits."
         }
     }
 }
@@ -70,6 +73,15 @@ enum CgroupProbe {
 public struct CgroupTree: Sendable {
     /// The delegated folder (the grader's own cgroup when it started).
     public let folder: String
+
+    /// This process's tree, readied on first use; the reason where none can be used. GRADER_CGROUPS=0 turns it off.
+    static let shared: Result<CgroupTree, CgroupProbe.Reason> = {
+        if ProcessInfo.processInfo.environment["GRADER_CGROUPS"] == "0" { return .failure(.turnedOff) }
+        switch CgroupProbe.delegatedCgroup() {
+        case let .success(folder): return prepare(folder: folder)
+        case let .failure(reason): return .failure(reason)
+        }
+    }()
 
     /// Readies `folder` (from `CgroupProbe.delegatedCgroup`), or says why it cannot be used.
     static func prepare(folder: String, pid: pid_t = getpid()) -> Result<CgroupTree, CgroupProbe.Reason> {

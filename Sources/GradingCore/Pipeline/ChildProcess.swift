@@ -18,6 +18,11 @@ public final class ChildProcess {
     let replyFD: Int32
     let outputFD: Int32
     private var reaped: Int32?
+    /// The child's cgroup (`Sandbox.Command.cgroup`): removed, and anything left in it killed, once the child is
+    /// reaped.
+    var cgroup: CgroupLease?
+    /// How often the kernel's out-of-memory killer acted in the child's cgroup (read when it was reaped).
+    private(set) var outOfMemoryKills = 0
 
     /// What the captured output stream holds so far (capped) and how many bytes were dropped past the cap.
     private(set) var output = [UInt8]()
@@ -269,7 +274,15 @@ public final class ChildProcess {
         var status: Int32 = 0
         while true {
             let r = waitpid(pid, &status, block ? 0 : WNOHANG)
-            if r == pid { reaped = status; LiveChildren.remove(pid); return status }
+            if r == pid {
+                reaped = status
+                LiveChildren.remove(pid)
+                if let cgroup {
+                    outOfMemoryKills = cgroup.outOfMemoryKills
+                    cgroup.remove()
+                }
+                return status
+            }
             if r == 0 { return nil }
             if r < 0 && errno == EINTR { continue }
             return nil

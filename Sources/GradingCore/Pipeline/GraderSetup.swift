@@ -35,7 +35,7 @@ public struct GraderSetup: Sendable {
         try manifest.validate(against: exercises)
         let kit = try KitBuilder.ensureKit(environment: environment)
         var notice: String?
-        let sandbox: Sandbox
+        var sandbox: Sandbox
         do {
             sandbox = try Sandbox.bubblewrap(toolchainRoot: environment.toolchainRoot)
             notice = sandbox.notice
@@ -49,6 +49,7 @@ public struct GraderSetup: Sendable {
             }
             sandbox = try Sandbox.rlimitsOnly(toolchainRoot: environment.toolchainRoot)
         }
+        if case let .success(tree) = CgroupTree.shared { sandbox.cgroups = tree }
         return GraderSetup(environment: environment, manifest: manifest, kit: kit, sandbox: sandbox, exercises: exercises,
                            sandboxNotice: notice)
     }

@@ -27,8 +27,9 @@ import Glibc
 /// isolation.
 ///
 /// Compared with ioi/isolate and DOMjudge's runguard: like them we use namespaces plus rlimits, kill the whole
-/// process tree on a wall-clock deadline and read verdicts only from the trusted side; unlike them we do not use
-/// cgroups (not delegated on this machine; `CgroupProbe` says so in one line), so memory is bounded by address space
+/// process tree on a wall-clock deadline and read verdicts only from the trusted side; like them we put each
+/// sandbox in its own cgroup (memory.max, pids.max) where a cgroup v2 is delegated (`cgroups`, `CgroupTree`).
+/// Where none is (this development machine: `CgroupProbe` says so in one line), memory is bounded by address space
 /// rather than resident size, memory in files (pipes; memfd files where the filter is off) by open files × file
 /// size, and CPU time by RLIMIT_CPU per process plus the wall-clock deadline for the tree. Our seccomp filter is a
 /// short deny list (classic BPF written by hand, no libseccomp), not an allow list, so whatever the compiler and the
@@ -42,6 +43,9 @@ public struct Sandbox: Sendable {
     public let kind: Kind
     let bwrap: String?
     let setpriv: String?
+    /// The delegated cgroup v2 each command gets a child of, with the command's memory and process limits (nil where
+    /// none is delegated: see `CgroupProbe`).
+    public var cgroups: CgroupTree?
     /// Whether this bubblewrap has `--disable-userns` (0.8 and later) and it works here: the sandboxed code then
     /// cannot make user namespaces of its own (the door to most kernel attack surface an unprivileged user has).
     var disablesUserNamespaces = false
@@ -237,6 +241,8 @@ public struct Sandbox: Sendable {
         }
         public var arguments: [String]
         public var inputs: [Input] = []
+        /// The command's own cgroup (its first process enters it), removed once the command has ended.
+        public var cgroup: CgroupLease? = nil
     }
 
     /// The command that runs `program` under this sandbox with `limits`.
@@ -255,6 +261,17 @@ public struct Sandbox: Sendable {
                    "OPENBLAS_NUM_THREADS": "1", "TMPDIR": "/tmp"]
         for (key, value) in environment { env[key] = value }
 
+        var made = bare(limited: limited, env: env, binds: binds, copies: copies, limits: limits,
+                        workingDirectory: workingDirectory, slot: slot)
+        if let lease = cgroups?.lease(memoryMiB: limits.memoryMiB, processes: limits.processes) {
+            made.arguments = lease.enterPrefix + made.arguments
+            made.cgroup = lease
+        }
+        return made
+    }
+
+    private func bare(limited: [String], env: [String: String], binds: [Bind], copies: [Copy], limits: ResourceLimits,
+                      workingDirectory: String, slot: Int) -> Command {
         switch kind {
         case .rlimitsOnly:
             return Command(arguments: privilegeDrop(slot: slot) + ["/usr/bin/env", "-i"]
@@ -360,7 +377,13 @@ extension ChildProcess {
                 guard written == bytes.count else { throw SpawnError.failed(program: command.arguments[0], errno: written < 0 ? errno : EMSGSIZE) }
             }
         }
-        try self.init(arguments: command.arguments, environment: environment, outputCap: outputCap,
-                      inheritedDescriptors: descriptors)
+        do {
+            try self.init(arguments: command.arguments, environment: environment, outputCap: outputCap,
+                          inheritedDescriptors: descriptors)
+        } catch {
+            command.cgroup?.remove()
+            throw error
+        }
+        cgroup = command.cgroup
     }
 }

@@ -192,6 +192,9 @@ final class WorkerSession {
             signalNumber = code - 128
             exitCode = nil
         }
+        if child.outOfMemoryKills > 0 {
+            return TestRun(outcome: .crashed("The program ran out of memory: the sandbox's limit is \(limits.memoryMiB) MiB of memory in all (an allocation that grows without bound?)."), seconds: seconds, output: text)
+        }
         if text.contains("failed to allocate") || text.contains("Cannot allocate memory") || text.contains("out of memory") {
             return TestRun(outcome: .crashed("The program ran out of memory: the limit is \(limits.memoryMiB) MiB of address space (an allocation that grows without bound?)."), seconds: seconds, output: text)
         }
