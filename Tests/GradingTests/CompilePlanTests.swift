@@ -75,4 +75,21 @@ final class CompilePlanTests: XCTestCase {
         // The inputs split apart.
         XCTAssertNil(CompileRecipe.parse(plan: plan.replacingOccurrences(of: "__GRADER_INPUT_0__.swift __GRADER_INPUT_1__.swift", with: "__GRADER_INPUT_0__.swift -g __GRADER_INPUT_1__.swift")))
     }
+
+    func testClangsLinkerPlanBecomesTheLinkerCommand() throws {
+        let plan = """
+        clang version 21.0.0
+        Target: x86_64-unknown-linux-gnu
+        InstalledDir: /opt/swift/usr/bin
+         "/opt/swift/usr/bin/ld.lld" "--hash-style=gnu" "-pie" "-o" "/tmp/plan-1/worker" "/tmp/plan-1/Submission-1.o" "-lswiftCore" "-lFoundation"
+
+        """
+        XCTAssertEqual(CompileRecipe.parseLinkerPlan(plan, outputFolder: "/tmp/plan-1"),
+                       #""/opt/swift/usr/bin/ld.lld" "--hash-style=gnu" "-pie" "-o" "$1/worker" "$1/Submission-1.o" "-lswiftCore" "-lFoundation""#)
+        // Two jobs, another program, or something a shell would expand inside double quotes: not taken.
+        XCTAssertNil(CompileRecipe.parseLinkerPlan(plan + plan, outputFolder: "/tmp/plan-1"))
+        XCTAssertNil(CompileRecipe.parseLinkerPlan(plan.replacingOccurrences(of: "ld.lld\"", with: "objcopy\""), outputFolder: "/tmp/plan-1"))
+        XCTAssertNil(CompileRecipe.parseLinkerPlan(plan.replacingOccurrences(of: "-lFoundation", with: "-L$HOME"), outputFolder: "/tmp/plan-1"))
+        XCTAssertNil(CompileRecipe.parseLinkerPlan(plan, outputFolder: "/tmp/elsewhere"))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GradingCore
+import Reference
 
 /// Every exercise the grader knows, in the design's order: the one list an exercise is registered in. Everything
 /// else about an exercise lives in its folder (`Exercises/<Name>/`): its grader (tests and judges), its interface
@@ -35,6 +36,7 @@ public func loadManifest(packageRoot: URL) throws -> Manifest {
 extension GraderSetup {
     /// The setup for the registered exercises.
     public static func prepare(policy: SandboxPolicy, from directory: URL? = nil) throws -> GraderSetup {
-        try prepare(policy: policy, from: directory, exercises: ExerciseCatalog.all)
+        useOneBLASThreadForGrading()
+        return try prepare(policy: policy, from: directory, exercises: ExerciseCatalog.all)
     }
 }
