@@ -145,6 +145,24 @@ final class PipelineGradingTests: XCTestCase {
         XCTAssertEqual(adamw.status, .notImplemented, adamw.message)
     }
 
+    func testCorrectFunctionsWhoseSymbolsDifferFromTheDeclarationStillGetFullMarks() throws {
+        // An unlabeled result tuple and an internal function are both callable as declared,
+        // but their symbols are not the declaration's: the link with the prebuilt drivers fails, and the drivers'
+        // source, which accepts them, is compiled instead (PrebuiltDrivers).
+        let folder = try package.scratchFolder("other-symbols")
+        let dropout = try String(contentsOf: package.solutions.appendingPathComponent("Dropout.swift"), encoding: .utf8)
+        let softmax = try String(contentsOf: package.solutions.appendingPathComponent("Softmax.swift"), encoding: .utf8)
+        let unlabeled = dropout.replacingOccurrences(of: "-> (output: Tensor, mask: Tensor)", with: "-> (Tensor, Tensor)")
+        let internalSoftmax = softmax.replacingOccurrences(of: "public func softmax(", with: "func softmax(")
+        XCTAssertNotEqual(unlabeled, dropout, "the solution's signature changed; update this test")
+        XCTAssertNotEqual(internalSoftmax, softmax, "the solution's signature changed; update this test")
+        let submission = try package.makeSubmission(in: folder, name: "other-symbols",
+                                                    overrides: ["Dropout.swift": unlabeled, "Softmax.swift": internalSoftmax])
+        let report = try package.grade(submission)
+        assertFullMarks(report)
+        XCTAssertEqual(report.notices, [])
+    }
+
     func testAHelperImportingAModuleBeyondFoundationIsLinkedWithIt() throws {
         // The link first tries the flags of a Foundation program (CompileRecipe.knownLinkFlags); RegexBuilder's
         // library is not among them, so that link fails and the submission is linked with its own flags.

@@ -92,4 +92,24 @@ final class CompilePlanTests: XCTestCase {
         XCTAssertNil(CompileRecipe.parseLinkerPlan(plan.replacingOccurrences(of: "-lFoundation", with: "-L$HOME"), outputFolder: "/tmp/plan-1"))
         XCTAssertNil(CompileRecipe.parseLinkerPlan(plan, outputFolder: "/tmp/elsewhere"))
     }
+
+    func testPrebuiltDriversLinkAStubOnlyForWhatTheSubmissionDoesNotCompile() {
+        let prebuilt = PrebuiltDrivers(drivers: ["adam": ("d-adam.o", "s-adam.o"), "softmax": ("d-softmax.o", "s-softmax.o"),
+                                                 "dropout": ("d-dropout.o", "s-dropout.o")], main: "main.o")
+        XCTAssertEqual(prebuilt.objects(compiled: ["softmax"], order: ["adam", "softmax", "dropout"]),
+                       ["d-adam.o", "d-softmax.o", "d-dropout.o", "s-adam.o", "s-dropout.o", "main.o"])
+        XCTAssertEqual(prebuilt.objects(compiled: ["adam", "softmax", "dropout"], order: ["adam", "softmax", "dropout"]),
+                       ["d-adam.o", "d-softmax.o", "d-dropout.o", "main.o"])
+    }
+
+    func testTheScriptLinksTheExtraObjectsInBothLinks() throws {
+        var recipe = try XCTUnwrap(CompileRecipe.parse(plan: plan))
+        recipe.knownLinkFlags = URL(fileURLWithPath: "/kit/known.autolink")
+        let script = recipe.script(files: ["A.swift"], objects: ["/kit/d 1.o", "/kit/main.o"])
+        // The quick link and the fallback link both end with the objects.
+        XCTAssertEqual(script.components(separatedBy: " '/kit/d 1.o' '/kit/main.o'").count, 3, script)
+        recipe.directLink = #""/usr/bin/ld.lld" "-o" "$1/worker""#
+        let direct = recipe.script(files: ["A.swift"], objects: ["/kit/main.o"])
+        XCTAssertTrue(direct.contains(#""/usr/bin/ld.lld" "-o" "$1/worker" '/kit/main.o' >/dev/null"#), direct)
+    }
 }

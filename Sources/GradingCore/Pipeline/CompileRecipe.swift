@@ -31,12 +31,15 @@ struct CompileRecipe: Sendable {
 
     /// A shell script that compiles `files` (names relative to the working directory) and links `output`; run it
     /// as `/bin/sh -c SCRIPT compile OUTPUT-FOLDER`.
-    func script(files: [String]) -> String {
+    /// `objects` are linked too (the prebuilt drivers).
+    func script(files: [String], objects: [String] = []) -> String {
         let inputs = files.map(Sandbox.shellQuote).joined(separator: " ")
-        let filled = commands.map {
+        let extra = objects.map { " " + Sandbox.shellQuote($0) }.joined()
+        var filled = commands.map {
             $0.replacingOccurrences(of: "@INPUTS@", with: inputs).replacingOccurrences(of: "@OUT@", with: "\"$1\"")
         }
-        guard let quickLink = quickLink(filled[2]) else { return filled.joined(separator: " && ") }
+        filled[2] += extra
+        guard let quickLink = quickLink(filled[2]).map({ $0.hasSuffix(extra) ? $0 : $0 + extra }) else { return filled.joined(separator: " && ") }
         return "\(filled[0]) && { \(quickLink) >/dev/null 2>&1 || { \(filled[1]) && \(filled[2]); }; }"
     }
 
