@@ -117,20 +117,8 @@ struct CompileRecipe: Sendable {
         }
         if recipe == nil {
             let arguments = [swiftc] + flags + ["-o", outputPlaceholder] + inputPlaceholders + ["-###"]
-            if let child = try? ChildProcess(arguments: arguments, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"],
-                                             outputCap: 1 << 20) {
-                child.closeInput()
-                let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(30))
-                child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(2))
-                if status == 0 { recipe = parse(plan: child.outputText()) }
-            }
-            if let recipe {
-                // Written whole under a temporary name, then renamed: a concurrent reader sees all or nothing.
-                let partial = stored.appendingPathExtension("partial-\(getpid())")
-                if (try? recipe.commands.joined(separator: "\n").write(to: partial, atomically: false, encoding: .utf8)) != nil {
-                    _ = rename(partial.path, stored.path)
-                }
-            }
+            recipe = (try? GraderEnvironment.runQuick(arguments, environment: planning)).flatMap(parse(plan:))
+            if let recipe { _ = publish(recipe.commands.joined(separator: "\n"), to: stored) }
         }
         if var found = recipe {
             found.knownLinkFlags = knownLinkFlags(for: found, stored: stored, kit: kit)
@@ -154,15 +142,23 @@ struct CompileRecipe: Sendable {
             FileManager.default.createFile(atPath: object.replacingOccurrences(of: "@OUT@", with: folder), contents: Data())
         }
         guard let link = recipe.quickLink(recipe.commands[2].replacingOccurrences(of: "@OUT@", with: folder)), recipe.knownLinkFlags != nil,
-              let child = try? ChildProcess(arguments: ["/bin/sh", "-c", link + " -###"],
-                                            environment: ["PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"], outputCap: 1 << 20) else { return nil }
-        child.closeInput()
-        let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(30))
-        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(2))
-        guard status == 0, let command = parseLinkerPlan(child.outputText(), outputFolder: folder) else { return nil }
-        let partial = file.appendingPathExtension("partial-\(getpid())")
-        guard (try? command.write(to: partial, atomically: false, encoding: .utf8)) != nil else { return nil }
-        return rename(partial.path, file.path) == 0 ? command : nil
+              let plan = try? GraderEnvironment.runQuick(["/bin/sh", "-c", link + " -###"], environment: planning),
+              let command = parseLinkerPlan(plan, outputFolder: folder) else { return nil }
+        return publish(command, to: file) ? command : nil
+    }
+
+    /// What planning commands run with: the driver's temporary folder under /tmp, whatever TMPDIR the grader has.
+    static let planning = ["PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"]
+
+    /// Writes `text` whole under a temporary name, then renames it to `url` (readable by all): a concurrent reader
+    /// sees all of it or nothing.
+    static func publish(_ text: String, to url: URL) -> Bool {
+        let partial = url.appendingPathExtension("partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        guard (try? text.write(to: partial, atomically: false, encoding: .utf8)) != nil else { return false }
+        chmod(partial.path, 0o644)
+        if rename(partial.path, url.path) == 0 { return true }
+        try? FileManager.default.removeItem(at: partial)
+        return false
     }
 
     /// The autolink flags of a probe program importing Foundation, Dispatch and the kit's modules, compiled with
@@ -177,16 +173,9 @@ struct CompileRecipe: Sendable {
                 .write(to: scratch.appendingPathComponent("probe.swift"), atomically: true, encoding: .utf8)) != nil else { return nil }
         let plain = CompileRecipe(commands: recipe.commands)
         let script = "cd \(Sandbox.shellQuote(scratch.path)) && " + plain.script(files: ["probe.swift"])
-        guard let child = try? ChildProcess(arguments: ["/bin/sh", "-c", script, "probe", scratch.path],
-                                            environment: ["PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"], outputCap: 1 << 16) else { return nil }
-        child.closeInput()
-        let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(120))
-        child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(2))
-        guard status == 0, let extracted = autolinkFile(recipe.commands[2])?.replacingOccurrences(of: "@OUT@", with: scratch.path),
+        guard (try? GraderEnvironment.runQuick(["/bin/sh", "-c", script, "probe", scratch.path], environment: planning, timeout: 120)) != nil,
+              let extracted = autolinkFile(recipe.commands[2])?.replacingOccurrences(of: "@OUT@", with: scratch.path),
               let text = try? String(contentsOfFile: extracted, encoding: .utf8), !text.isEmpty else { return nil }
-        let partial = flags.appendingPathExtension("partial-\(getpid())")
-        guard (try? text.write(to: partial, atomically: false, encoding: .utf8)) != nil else { return nil }
-        chmod(partial.path, 0o644)
-        return rename(partial.path, flags.path) == 0 ? flags : nil
+        return publish(text, to: flags) ? flags : nil
     }
 }

@@ -88,8 +88,8 @@ public struct GraderEnvironment: Sendable {
     }
 
     /// Runs a short trusted command and returns its standard output.
-    static func runQuick(_ arguments: [String], timeout: TimeInterval = 30) throws -> String {
-        let child = try ChildProcess(arguments: arguments, outputCap: 1 << 20)
+    static func runQuick(_ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 30) throws -> String {
+        let child = try ChildProcess(arguments: arguments, environment: environment, outputCap: 1 << 20)
         child.closeInput()
         let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(timeout))
         child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(2))

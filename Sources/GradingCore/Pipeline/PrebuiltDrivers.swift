@@ -75,14 +75,10 @@ struct PrebuiltDrivers: Sendable {
                sources.allSatisfy({ PrivateFile.write($0.text, to: partial.appendingPathComponent($0.name)) }) {
                 let script = "cd \(Sandbox.shellQuote(partial.path)) && exec \"$@\""
                 let arguments = ["/bin/sh", "-c", script, "prebuild", environment.swiftc] + flags + sources.map(\.name)
-                if let child = try? ChildProcess(arguments: arguments, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"],
-                                                 outputCap: 1 << 20) {
-                    child.closeInput()
-                    let (status, _) = child.waitForExit(deadline: Date().addingTimeInterval(300))
-                    child.drainOutputUntilClosed(deadline: Date().addingTimeInterval(2))
+                if (try? GraderEnvironment.runQuick(arguments, environment: CompileRecipe.planning, timeout: 300)) != nil {
                     let built = made(in: partial)
                     let objects = built.drivers.values.flatMap { [$0.driver, $0.stub] } + [built.main]
-                    if status == 0, objects.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+                    if objects.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
                         for source in sources { try? FileManager.default.removeItem(at: partial.appendingPathComponent(source.name)) }
                         FileManager.default.createFile(atPath: partial.appendingPathComponent("ready").path, contents: Data())
                         _ = chmod(partial.path, 0o755)
