@@ -56,6 +56,21 @@ public final class ChildProcess {
     /// job's pipe ends, a file the grader is writing, or anything the grader itself was started with.
     static let spawnLock = NSLock()
 
+    /// A pipe whose ends are close-on-exec from birth, so a concurrent spawn on another job never inherits it
+    /// (`pipe2(O_CLOEXEC)`, or `pipe` and `fcntl` under the spawn lock where pipe2 is missing); nil if none could be
+    /// made (errno says why).
+    static func makePipe() -> (read: Int32, write: Int32)? {
+        var fds: [Int32] = [-1, -1]
+        #if canImport(Glibc)
+        if let pipe2 = GlibcExtras.pipe2 { return pipe2(&fds, O_CLOEXEC) == 0 ? (fds[0], fds[1]) : nil }
+        #endif
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
+        guard pipe(&fds) == 0 else { return nil }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return (fds[0], fds[1])
+    }
+
     /// `inheritedDescriptors` are the only descriptors the child gets besides 0–3: the first at 4, the next at 5,
     /// and so on (e.g. what bubblewrap reads with `--seccomp 4` or `--file 5 DEST`); everything from
     /// 4 + their count upward is closed. The grader's own descriptors are left open: the caller closes them after
@@ -74,27 +89,9 @@ public final class ChildProcess {
             guard copy >= 0 else { throw SpawnError.failed(program: arguments[0], errno: errno) }
             sources.append(copy)
         }
-        func makePipe() -> (read: Int32, write: Int32) {
-            var fds: [Int32] = [0, 0]
-            // Close-on-exec from birth, so a concurrent spawn on another job never inherits this pipe.
-            #if canImport(Glibc)
-            if let pipe2 = GlibcExtras.pipe2 {
-                _ = pipe2(&fds, O_CLOEXEC)
-            } else {
-                ChildProcess.spawnLock.lock()
-                _ = pipe(&fds)
-                _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-                ChildProcess.spawnLock.unlock()
-            }
-            #else
-            ChildProcess.spawnLock.lock()
-            _ = pipe(&fds)
-            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-            ChildProcess.spawnLock.unlock()
-            #endif
-            return (fds[0], fds[1])
+        guard let input = Self.makePipe(), let reply = Self.makePipe(), let output = Self.makePipe() else {
+            throw SpawnError.failed(program: arguments[0], errno: errno)
         }
-        let input = makePipe(), reply = makePipe(), output = makePipe()
         #if os(Linux)
         let setPipeSize: Int32 = 1031  // F_SETPIPE_SZ
         _ = fcntl(input.write, setPipeSize, ChildProcess.pipeCapacity)

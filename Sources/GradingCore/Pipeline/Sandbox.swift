@@ -357,23 +357,11 @@ extension ChildProcess {
             case let .bytes(bytes):
                 // The whole program fits in the pipe's buffer (64 KiB on Linux), so writing it never blocks; the
                 // write end is closed before the child starts, so its reader sees the end.
-                var fds: [Int32] = [-1, -1]
-                #if canImport(Glibc)
-                let made = GlibcExtras.pipe2.map { $0(&fds, O_CLOEXEC) } ?? -1
-                #else
-                let made: Int32 = -1
-                #endif
-                if made != 0 {
-                    ChildProcess.spawnLock.lock()
-                    let plain = pipe(&fds)
-                    if plain == 0 { _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC); _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC) }
-                    ChildProcess.spawnLock.unlock()
-                    guard plain == 0 else { throw SpawnError.failed(program: command.arguments[0], errno: errno) }
-                }
-                descriptors.append(fds[0])
-                _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
-                let written = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
-                close(fds[1])
+                guard let pipe = ChildProcess.makePipe() else { throw SpawnError.failed(program: command.arguments[0], errno: errno) }
+                descriptors.append(pipe.read)
+                _ = fcntl(pipe.write, F_SETFL, fcntl(pipe.write, F_GETFL) | O_NONBLOCK)
+                let written = bytes.withUnsafeBytes { write(pipe.write, $0.baseAddress, $0.count) }
+                close(pipe.write)
                 guard written == bytes.count else { throw SpawnError.failed(program: command.arguments[0], errno: written < 0 ? errno : EMSGSIZE) }
             }
         }
