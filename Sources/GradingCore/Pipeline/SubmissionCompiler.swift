@@ -91,23 +91,9 @@ struct SubmissionCompiler {
             try? FileManager.default.removeItem(at: sourceDirectory)
             Interruption.createWorkFolder(sourceDirectory)
             chmod(sourceDirectory.path, 0o755)
-            var compiledNames: [String] = []
-            func put(_ name: String, _ text: String) {
-                let url = sourceDirectory.appendingPathComponent(name)
-                PrivateFile.write(text, to: url)
-                compiledNames.append(name)
-            }
-            for (id, file) in files.sources {
-                put(file, useStub.contains(id) ? DriverSource.stub(interfaces[id] ?? []) : intake.exerciseSources[id]!)
-            }
-            if prebuilt == nil {
-                for id in files.drivers { put(DriverSource.driverFileName(id), DriverSource.driver(for: id, interfaces[id] ?? [])) }
-            }
-            for helper in helpers { put(helper.file, helper.source) }
-            if let entryPoint {
-                put(entryPoint.file, entryPoint.source)
-            } else if prebuilt == nil {
-                put(DriverSource.mainFileName, DriverSource.main(exerciseIDs: files.drivers))
+            let compiledNames = layOut(files, in: sourceDirectory, drivers: prebuilt == nil, main: prebuilt == nil && entryPoint == nil,
+                                       extra: helpers.map { ($0.file, $0.source) } + [entryPoint].compactMap { $0 }) { id in
+                useStub.contains(id) ? DriverSource.stub(interfaces[id] ?? []) : intake.exerciseSources[id]!
             }
             let objects = prebuilt?.objects(compiled: Set(files.sources.map(\.id)), order: exerciseFiles.map(\.id)) ?? []
 
@@ -202,19 +188,29 @@ struct SubmissionCompiler {
         Interruption.createWorkFolder(bin)
         if let uid = sandbox.uid(forSlot: slot) { chown(bin.path, uid, uid) }
         chmod(directory.path, 0o755)
-        var files: [String] = []
-        for (other, file) in compiled.sources {
-            let text = other == id ? source : DriverSource.stub(interfaces[other] ?? [])
-            PrivateFile.write(text, to: directory.appendingPathComponent(file))
-            files.append(file)
+        let files = layOut(compiled, in: directory, drivers: true, main: true, extra: []) { other in
+            other == id ? source : DriverSource.stub(interfaces[other] ?? [])
         }
-        for other in compiled.drivers {
-            PrivateFile.write(DriverSource.driver(for: other, interfaces[other] ?? []), to: directory.appendingPathComponent(DriverSource.driverFileName(other)))
-            files.append(DriverSource.driverFileName(other))
-        }
-        PrivateFile.write(DriverSource.main(exerciseIDs: compiled.drivers), to: directory.appendingPathComponent(DriverSource.mainFileName))
-        files.append(DriverSource.mainFileName)
         return runCompiler(files: files, sourceDirectory: directory, binDirectory: bin, slot: slot, seconds: seconds).succeeded
+    }
+
+    /// Writes one compile's files into `directory` and returns their names in order: each exercise file of `files`
+    /// (its text from `text`), the graded exercises' drivers when `drivers` (not when they are linked prebuilt), then
+    /// `extra` (helpers, a custom entry point), then the batch worker's entry point when `main`.
+    private func layOut(_ files: CompiledFiles, in directory: URL, drivers: Bool, main: Bool, extra: [(file: String, source: String)],
+                        text: (String) -> String) -> [String] {
+        var names: [String] = []
+        func put(_ name: String, _ text: String) {
+            PrivateFile.write(text, to: directory.appendingPathComponent(name))
+            names.append(name)
+        }
+        for (id, file) in files.sources { put(file, text(id)) }
+        if drivers {
+            for id in files.drivers { put(DriverSource.driverFileName(id), DriverSource.driver(for: id, interfaces[id] ?? [])) }
+        }
+        for (file, source) in extra { put(file, source) }
+        if main { put(DriverSource.mainFileName, DriverSource.main(exerciseIDs: files.drivers)) }
+        return names
     }
 
     /// What one compile holds: exercise files (the student's, or a stub) and the drivers of the graded ones.

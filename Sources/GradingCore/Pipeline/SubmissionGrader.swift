@@ -175,29 +175,23 @@ public final class SubmissionGrader: Sendable {
                 let index = exercises.count
                 exercises.append(skipped(.compileError, "This exercise was not judged."))
                 DispatchQueue.global().async(group: judging) {
-                    let judgeStart = Date()
-                    let judgements = judgeExercise(tests, replies: runs.map(\.replies))
-                    let reports = tests.indices.map { Self.testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
-                    let report = Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports)
-                    let seconds = Date().timeIntervalSince(judgeStart)
-                    judged.withLock { $0.append((index, report, seconds)) }
+                    let result = Self.judge(id: exercise.id, maxScore: maxScore, tests: tests, runs: runs)
+                    judged.withLock { $0.append((index, result.report, result.seconds)) }
                 }
                 continue
             }
-            let judgeStart = Date()
-            let judgements = judgeExercise(tests, replies: runs.map(\.replies))
-            let reports = tests.indices.map { Self.testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
-            judgeSeconds += Date().timeIntervalSince(judgeStart)
-            var report = Self.exerciseReport(id: exercise.id, maxScore: maxScore, tests: reports)
+            let result = Self.judge(id: exercise.id, maxScore: maxScore, tests: tests, runs: runs)
+            var report = result.report
+            judgeSeconds += result.seconds
             // Pictures only of code that answered at least one test (a stub or a crash has nothing to show) and
             // never made one time out (a hang should cost its time limit once, not again for the pictures).
-            if options.figures && runs.contains(where: { $0.replies != nil })
+            if runs.contains(where: { $0.replies != nil })
                 && !runs.contains(where: { if case .timedOut = $0.outcome { return true } else { return false } }) {
                 let probeStart = Date()
                 report.figures = grader.figureProbes(seed: options.seed).flatMap { probe in
                     let (replies, failure) = session.run(probe: probe)
                     return probe.draw(ProbeOutcome(replies: replies, failure: failure, tests: tests,
-                                                   testReplies: runs.map(\.replies), testReports: reports))
+                                                   testReplies: runs.map(\.replies), testReports: report.tests))
                 }
                 runSeconds += Date().timeIntervalSince(probeStart)
             }
@@ -211,6 +205,16 @@ public final class SubmissionGrader: Sendable {
         return makeReport(name: name, assignment: plan.assignment, options: options, exercises: exercises, notices: notices,
                           timings: Timings(compileSeconds: compiled.seconds, runSeconds: runSeconds, judgeSeconds: judgeSeconds,
                                            totalSeconds: Date().timeIntervalSince(start)))
+    }
+
+    /// The exercise's report from its tests' runs (`judgeExercise` on the replies, then each test's report), and the
+    /// seconds judging took.
+    static func judge(id: String, maxScore: Double, tests: [TestCase],
+                      runs: [WorkerSession.TestRun]) -> (report: ExerciseReport, seconds: Double) {
+        let start = Date()
+        let judgements = judgeExercise(tests, replies: runs.map(\.replies))
+        let reports = tests.indices.map { testReport(test: tests[$0], run: runs[$0], judgement: judgements[$0]) }
+        return (exerciseReport(id: id, maxScore: maxScore, tests: reports), Date().timeIntervalSince(start))
     }
 
     /// The tests of `exercise` this run includes (visible only, unless hidden tests were asked for).
