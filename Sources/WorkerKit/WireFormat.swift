@@ -160,9 +160,9 @@ public enum WireFormat {
         }
         /// `count` scalars (the caller has checked that 8 × count bytes remain), copied at once where the machine is
         /// little-endian like the format.
-        mutating func readScalars(_ count: Int) -> [Double] {
-            defer { offset += 8 * count }
+        mutating func readScalars(_ count: Int) throws -> [Double] {
             #if _endian(little)
+            defer { offset += 8 * count }
             return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
                 bytes.withUnsafeBytes { source in
                     UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + 8 * count)]))
@@ -170,11 +170,10 @@ public enum WireFormat {
                 initialized = count
             }
             #else
-            return (0..<count).map { i in
-                var value: UInt64 = 0
-                for k in 0..<8 { value |= UInt64(bytes[offset + 8 * i + k]) << (8 * UInt64(k)) }
-                return Double(bitPattern: value)
-            }
+            var values: [Double] = []
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(Double(bitPattern: try uint64())) }
+            return values
             #endif
         }
         mutating func uint32() throws -> Int {
@@ -213,7 +212,7 @@ public enum WireFormat {
                 guard scalarCount >= 0, scalarCount <= remaining / 8 else {
                     throw DecodingError.truncated(needed: scalarCount * 8, available: remaining)
                 }
-                let scalars = readScalars(scalarCount)
+                let scalars = try readScalars(scalarCount)
                 // Keep the student's (possibly inconsistent) shape: the judge reports the disagreement.
                 var tensor = Tensor(zeros: [0])
                 tensor.shape = shape
