@@ -48,7 +48,9 @@ final class WatchModeTests: XCTestCase {
         // An infinite loop: interrupt while its sandboxed worker runs.
         try TestPackage.fixture("grading/fixtures/hostile/infinite-loop/Softmax.swift")
             .write(to: package.exercises.appendingPathComponent("Softmax.swift"), atomically: true, encoding: .utf8)
-        let running = watch.waitForDescendant(seconds: 120) { $0.commandLine.contains { $0.hasSuffix("worker") } }
+        // The worker program itself (the sandbox execs it as ./worker), not a linker or sandbox command that merely
+        // names the worker file among its arguments and is gone a moment later.
+        let running = watch.waitForDescendant(seconds: 120) { $0.commandLine.first == "./worker" }
         XCTAssertFalse(running.isEmpty, "the worker of the third run never started: \(watch.output)")
         let children = Set(ProcessTable.descendants(of: Int(watch.pid)).map(\.pid))
         XCTAssertFalse(children.isEmpty)
